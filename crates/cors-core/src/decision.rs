@@ -1,0 +1,540 @@
+//! What cors-core decided, and how an adapter writes it back.
+//!
+//! A [`Decision`] borrows its header values from the engine (precomputed
+//! once when the configuration was built) and from the request (a reflected
+//! origin or mirrored request headers), so producing one never allocates.
+//!
+//! Writing a decision back is the same in every adapter:
+//! - [`Decision::Preflight`]: answer with `status`, the headers in order,
+//!   then `content-length` and `content-type` when `body` is not empty;
+//!   do not call the application.
+//! - [`Decision::Actual`]: call the application; on its response, *set* each
+//!   header (replace the first field of that name in place and drop the
+//!   others, or append if absent), then apply [`Actual::vary`] with
+//!   [`merge_vary`].
+//! - [`Decision::Reject`]: answer `403` without calling the application.
+//! - [`Decision::PendingOriginCheck`]: ask the dynamic origin predicate, record
+//!   its answer with [`Cors::record_origin_check`](crate::Cors::record_origin_check),
+//!   and evaluate again.
+
+use std::fmt;
+
+use crate::origin::MalformedOrigin;
+
+/// The response headers cors-core writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HeaderName {
+    /// `access-control-allow-origin`
+    AllowOrigin,
+    /// `access-control-allow-credentials`
+    AllowCredentials,
+    /// `access-control-allow-methods`
+    AllowMethods,
+    /// `access-control-allow-headers`
+    AllowHeaders,
+    /// `access-control-max-age`
+    MaxAge,
+    /// `access-control-expose-headers`
+    ExposeHeaders,
+    /// `access-control-allow-private-network`
+    AllowPrivateNetwork,
+    /// `vary`
+    Vary,
+}
+
+impl HeaderName {
+    /// The lowercase name, as HTTP/2 and ASGI carry it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HeaderName::AllowOrigin => "access-control-allow-origin",
+            HeaderName::AllowCredentials => "access-control-allow-credentials",
+            HeaderName::AllowMethods => "access-control-allow-methods",
+            HeaderName::AllowHeaders => "access-control-allow-headers",
+            HeaderName::MaxAge => "access-control-max-age",
+            HeaderName::ExposeHeaders => "access-control-expose-headers",
+            HeaderName::AllowPrivateNetwork => "access-control-allow-private-network",
+            HeaderName::Vary => "vary",
+        }
+    }
+
+    /// The conventional capitalisation, for display.
+    pub const fn canonical(self) -> &'static str {
+        match self {
+            HeaderName::AllowOrigin => "Access-Control-Allow-Origin",
+            HeaderName::AllowCredentials => "Access-Control-Allow-Credentials",
+            HeaderName::AllowMethods => "Access-Control-Allow-Methods",
+            HeaderName::AllowHeaders => "Access-Control-Allow-Headers",
+            HeaderName::MaxAge => "Access-Control-Max-Age",
+            HeaderName::ExposeHeaders => "Access-Control-Expose-Headers",
+            HeaderName::AllowPrivateNetwork => "Access-Control-Allow-Private-Network",
+            HeaderName::Vary => "Vary",
+        }
+    }
+}
+
+/// Most header fields one decision carries: the seven CORS headers, `Vary`,
+/// and mirrored `Access-Control-Allow-Headers` fields.
+pub const MAX_DECISION_HEADERS: usize = 8 + crate::request::MAX_REQUEST_HEADER_FIELDS;
+
+/// An ordered, fixed-capacity list of response header fields.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Headers<'a> {
+    items: [(HeaderName, &'a [u8]); MAX_DECISION_HEADERS],
+    len: usize,
+}
+
+impl<'a> Headers<'a> {
+    pub(crate) const fn new() -> Self {
+        Headers {
+            items: [(HeaderName::Vary, &[]); MAX_DECISION_HEADERS],
+            len: 0,
+        }
+    }
+
+    /// Appends a field. The capacity covers every field a decision can make;
+    /// a field past it is dropped rather than panicking.
+    pub(crate) fn push(&mut self, name: HeaderName, value: &'a [u8]) {
+        if self.len < MAX_DECISION_HEADERS {
+            self.items[self.len] = (name, value);
+            self.len += 1;
+        }
+    }
+
+    /// Sets a field: replaces the first field of that name in place and drops
+    /// the others, or appends it (the semantics adapters apply on responses).
+    pub(crate) fn set(&mut self, name: HeaderName, value: &'a [u8]) {
+        if let Some(i) = self.items[..self.len].iter().position(|(n, _)| *n == name) {
+            self.items[i].1 = value;
+            let mut j = i + 1;
+            while j < self.len {
+                if self.items[j].0 == name {
+                    self.items.copy_within(j + 1..self.len, j);
+                    self.len -= 1;
+                } else {
+                    j += 1;
+                }
+            }
+        } else {
+            self.push(name, value);
+        }
+    }
+
+    pub(crate) fn remove(&mut self, name: HeaderName) {
+        let mut j = 0;
+        while j < self.len {
+            if self.items[j].0 == name {
+                self.items.copy_within(j + 1..self.len, j);
+                self.len -= 1;
+            } else {
+                j += 1;
+            }
+        }
+    }
+
+    /// The fields, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (HeaderName, &'a [u8])> + '_ {
+        self.items[..self.len].iter().copied()
+    }
+
+    /// The first value of `name`.
+    pub fn get(&self, name: HeaderName) -> Option<&'a [u8]> {
+        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// No fields.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl fmt::Debug for Headers<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(
+                self.iter()
+                    .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v))),
+            )
+            .finish()
+    }
+}
+
+/// Why a request was refused, or why a header was left out. A small bit set,
+/// so that carrying every reason costs nothing.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reasons {
+    bits: u32,
+    malformed: Option<MalformedOrigin>,
+}
+
+/// One reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Reason {
+    /// No `Origin` header: not a CORS request.
+    NoOrigin,
+    /// The `Origin` header is not a serialized origin.
+    MalformedOrigin,
+    /// Several `Origin` fields.
+    MultipleOrigins,
+    /// The origin is not allowed by any rule.
+    OriginNotAllowed,
+    /// `null` is not listed.
+    NullOriginNotAllowed,
+    /// The requested method is not allowed.
+    MethodNotAllowed,
+    /// `Access-Control-Request-Method` is not a method token.
+    InvalidMethod,
+    /// A requested header is not allowed.
+    HeaderNotAllowed,
+    /// `Access-Control-Request-Headers` is not a list of header names.
+    InvalidRequestHeaders,
+    /// `Authorization` was requested; a `*` in `allow_headers` never covers it.
+    AuthorizationNeedsExplicitAllow,
+    /// More `Access-Control-Request-Headers` fields or names than we look at.
+    TooManyRequestHeaders,
+    /// Private-network access was requested and is not allowed.
+    PrivateNetworkNotAllowed,
+    /// A WebSocket handshake from a disallowed origin.
+    WebSocketOriginNotAllowed,
+}
+
+const ALL_REASONS: [Reason; 13] = [
+    Reason::NoOrigin,
+    Reason::MalformedOrigin,
+    Reason::MultipleOrigins,
+    Reason::OriginNotAllowed,
+    Reason::NullOriginNotAllowed,
+    Reason::MethodNotAllowed,
+    Reason::InvalidMethod,
+    Reason::HeaderNotAllowed,
+    Reason::InvalidRequestHeaders,
+    Reason::AuthorizationNeedsExplicitAllow,
+    Reason::TooManyRequestHeaders,
+    Reason::PrivateNetworkNotAllowed,
+    Reason::WebSocketOriginNotAllowed,
+];
+
+impl Reason {
+    fn bit(self) -> u32 {
+        1 << (ALL_REASONS.iter().position(|r| *r == self).unwrap_or(0) as u32)
+    }
+
+    /// A sentence for logs and explanations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NoOrigin => "no Origin header: not a CORS request",
+            Reason::MalformedOrigin => "the Origin header is not a serialized origin",
+            Reason::MultipleOrigins => "several Origin headers",
+            Reason::OriginNotAllowed => "origin not allowed",
+            Reason::NullOriginNotAllowed => "the null origin is not allowed (list \"null\" to allow it)",
+            Reason::MethodNotAllowed => "method not allowed",
+            Reason::InvalidMethod => "Access-Control-Request-Method is not a method token",
+            Reason::HeaderNotAllowed => "a requested header is not allowed",
+            Reason::InvalidRequestHeaders => {
+                "Access-Control-Request-Headers is not a list of header names"
+            }
+            Reason::AuthorizationNeedsExplicitAllow => {
+                "Authorization requested: \"*\" in allow_headers does not cover it; list it explicitly"
+            }
+            Reason::TooManyRequestHeaders => "too many requested headers",
+            Reason::PrivateNetworkNotAllowed => "private network access not allowed",
+            Reason::WebSocketOriginNotAllowed => "WebSocket handshake from a disallowed origin",
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Reasons {
+    pub(crate) fn add(&mut self, r: Reason) {
+        self.bits |= r.bit();
+    }
+
+    pub(crate) fn malformed(&mut self, m: MalformedOrigin) {
+        self.add(Reason::MalformedOrigin);
+        self.malformed = Some(m);
+    }
+
+    /// Whether `r` is among the reasons.
+    pub fn contains(&self, r: Reason) -> bool {
+        self.bits & r.bit() != 0
+    }
+
+    /// No reasons.
+    pub fn is_empty(&self) -> bool {
+        self.bits == 0
+    }
+
+    /// The reasons, in a fixed order.
+    pub fn iter(&self) -> impl Iterator<Item = Reason> + '_ {
+        ALL_REASONS.iter().copied().filter(move |r| self.contains(*r))
+    }
+
+    /// What exactly was wrong with a malformed origin.
+    pub fn malformed_origin(&self) -> Option<MalformedOrigin> {
+        self.malformed
+    }
+}
+
+impl fmt::Debug for Reasons {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// How the `Vary` token of a decision joins the application's `Vary`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VaryMode {
+    /// Join every existing value and the token with `", "` into one field,
+    /// even if the token is already there (Starlette's behaviour).
+    Append,
+    /// Add the token only if no existing value lists it (case-insensitively)
+    /// or `*`; never drop or repeat the application's values.
+    Merge,
+}
+
+/// What to do with the response's `Vary` fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VaryUpdate {
+    /// Leave them as they are.
+    Keep,
+    /// Add one more `Vary` field with this value.
+    Append(&'static str),
+    /// Replace every `Vary` field with one field of this value.
+    Set(String),
+}
+
+/// Merges `token` into the existing `Vary` field values.
+///
+/// ```
+/// use cors_core::{merge_vary, VaryMode, VaryUpdate};
+/// let existing: [&[u8]; 1] = [b"Accept-Encoding"];
+/// assert_eq!(merge_vary(existing, "Origin", VaryMode::Merge), VaryUpdate::Append("Origin"));
+/// let existing: [&[u8]; 1] = [b"accept-encoding, origin"];
+/// assert_eq!(merge_vary(existing, "Origin", VaryMode::Merge), VaryUpdate::Keep);
+/// let existing: [&[u8]; 1] = [b"Accept-Encoding"];
+/// assert_eq!(
+///     merge_vary(existing, "Origin", VaryMode::Append),
+///     VaryUpdate::Set("Accept-Encoding, Origin".into())
+/// );
+/// ```
+pub fn merge_vary<'v, I>(existing: I, token: &'static str, mode: VaryMode) -> VaryUpdate
+where
+    I: IntoIterator<Item = &'v [u8]>,
+{
+    match mode {
+        VaryMode::Append => {
+            let mut out = String::new();
+            for v in existing {
+                out.push_str(&String::from_utf8_lossy(v));
+                out.push_str(", ");
+            }
+            if out.is_empty() {
+                return VaryUpdate::Append(token);
+            }
+            out.push_str(token);
+            VaryUpdate::Set(out)
+        }
+        VaryMode::Merge => {
+            // A token list may itself be several comma-separated names
+            // ("Origin, Access-Control-Request-Method"); all must be present.
+            let mut missing = false;
+            let mut values = existing.into_iter().peekable();
+            if values.peek().is_none() {
+                return VaryUpdate::Append(token);
+            }
+            let collected: Vec<&[u8]> = values.collect();
+            let has = |name: &str| {
+                collected.iter().any(|v| {
+                    v.split(|b| *b == b',')
+                        .map(trim_ows)
+                        .any(|item| item == b"*" || item.eq_ignore_ascii_case(name.as_bytes()))
+                })
+            };
+            let mut need = Vec::new();
+            for name in token.split(',').map(str::trim) {
+                if !has(name) {
+                    missing = true;
+                    need.push(name);
+                }
+            }
+            if !missing {
+                VaryUpdate::Keep
+            } else if need.len() == token.split(',').count() {
+                VaryUpdate::Append(token)
+            } else {
+                let mut out = String::new();
+                for v in &collected {
+                    if !out.is_empty() {
+                        out.push_str(", ");
+                    }
+                    out.push_str(&String::from_utf8_lossy(v));
+                }
+                for n in need {
+                    out.push_str(", ");
+                    out.push_str(n);
+                }
+                VaryUpdate::Set(out)
+            }
+        }
+    }
+}
+
+/// Trims HTTP optional whitespace (spaces and tabs).
+pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', rest @ ..] = s {
+        s = rest;
+    }
+    while let [rest @ .., b' ' | b'\t'] = s {
+        s = rest;
+    }
+    s
+}
+
+/// A preflight answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Preflight<'a> {
+    /// Whether the browser will let the actual request through.
+    pub allowed: bool,
+    /// The status code.
+    pub status: u16,
+    /// The headers, in order.
+    pub headers: Headers<'a>,
+    /// The body (empty for the standard preset).
+    pub body: &'static str,
+    /// The content type of a non-empty body.
+    pub content_type: Option<&'static str>,
+    /// Why it was refused, or what was left out.
+    pub reasons: Reasons,
+}
+
+/// Headers for the application's response to an actual (non-preflight) request.
+#[derive(Debug, Clone, Copy)]
+pub struct Actual<'a> {
+    /// The request carried an `Origin` header.
+    pub cors: bool,
+    /// The origin is allowed (always `false` when `cors` is false).
+    pub allowed: bool,
+    /// Headers to set on the response, in order.
+    pub headers: Headers<'a>,
+    /// The `Vary` token to merge with [`merge_vary`], if any.
+    pub vary: Option<&'static str>,
+    /// How to merge it.
+    pub vary_mode: VaryMode,
+    /// Why the origin was refused, or why it is not a CORS request.
+    pub reasons: Reasons,
+}
+
+/// Refuse the request with `403` without calling the application.
+#[derive(Debug, Clone, Copy)]
+pub struct Reject {
+    /// The status code (403).
+    pub status: u16,
+    /// Why.
+    pub reasons: Reasons,
+    /// The `Vary` token to put on the refusal.
+    pub vary: Option<&'static str>,
+}
+
+/// What to do with a request.
+#[derive(Debug, Clone, Copy)]
+pub enum Decision<'a> {
+    /// Answer the preflight; do not call the application.
+    Preflight(Preflight<'a>),
+    /// Call the application and add these headers to its response.
+    Actual(Actual<'a>),
+    /// Answer 403 without calling the application.
+    Reject(Reject),
+    /// The origin is only known to a dynamic predicate the host must call
+    /// (an async or foreign-language one). The value is the origin to check.
+    PendingOriginCheck(&'a str),
+}
+
+impl Decision<'_> {
+    /// Whether the origin (and, for preflights, the request) is allowed.
+    pub fn is_allowed(&self) -> bool {
+        match self {
+            Decision::Preflight(p) => p.allowed,
+            Decision::Actual(a) => a.allowed,
+            Decision::Reject(_) | Decision::PendingOriginCheck(_) => false,
+        }
+    }
+
+    /// The reasons carried by the decision.
+    pub fn reasons(&self) -> Reasons {
+        match self {
+            Decision::Preflight(p) => p.reasons,
+            Decision::Actual(a) => a.reasons,
+            Decision::Reject(r) => r.reasons,
+            Decision::PendingOriginCheck(_) => Reasons::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_set_replaces_in_place_and_drops_duplicates() {
+        let mut h = Headers::new();
+        h.push(HeaderName::AllowOrigin, b"*");
+        h.push(HeaderName::AllowCredentials, b"true");
+        h.push(HeaderName::AllowOrigin, b"x");
+        h.set(HeaderName::AllowOrigin, b"https://a.com");
+        let v: Vec<_> = h.iter().collect();
+        assert_eq!(
+            v,
+            vec![
+                (HeaderName::AllowOrigin, &b"https://a.com"[..]),
+                (HeaderName::AllowCredentials, &b"true"[..])
+            ]
+        );
+        h.remove(HeaderName::AllowOrigin);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h.get(HeaderName::AllowOrigin), None);
+    }
+
+    #[test]
+    fn merge_vary_never_drops_or_duplicates() {
+        let none: [&[u8]; 0] = [];
+        assert_eq!(merge_vary(none, "Origin", VaryMode::Merge), VaryUpdate::Append("Origin"));
+        let star: [&[u8]; 1] = [b"*"];
+        assert_eq!(merge_vary(star, "Origin", VaryMode::Merge), VaryUpdate::Keep);
+        let two: [&[u8]; 2] = [b"Accept-Encoding", b"ORIGIN"];
+        assert_eq!(merge_vary(two, "Origin", VaryMode::Merge), VaryUpdate::Keep);
+        let part: [&[u8]; 1] = [b"Origin"];
+        assert_eq!(
+            merge_vary(part, "Origin, Access-Control-Request-Method", VaryMode::Merge),
+            VaryUpdate::Set("Origin, Access-Control-Request-Method".into())
+        );
+        // Starlette appends even when present.
+        let dup: [&[u8]; 2] = [b"Origin", b"Cookie"];
+        assert_eq!(
+            merge_vary(dup, "Origin", VaryMode::Append),
+            VaryUpdate::Set("Origin, Cookie, Origin".into())
+        );
+    }
+
+    #[test]
+    fn reasons_round_trip() {
+        let mut r = Reasons::default();
+        assert!(r.is_empty());
+        r.add(Reason::MethodNotAllowed);
+        r.malformed(MalformedOrigin::HasPath);
+        assert!(r.contains(Reason::MethodNotAllowed));
+        assert!(r.contains(Reason::MalformedOrigin));
+        assert!(!r.contains(Reason::HeaderNotAllowed));
+        assert_eq!(r.iter().count(), 2);
+        assert_eq!(r.malformed_origin(), Some(MalformedOrigin::HasPath));
+    }
+}
