@@ -964,10 +964,12 @@ impl Cors {
         let mut headers = Headers::new();
         let cors = req.origin().is_some();
         if cors && (allowed || b.headers_on_denial) {
-            // Starlette's `simple_headers`, in its order; the standard preset
-            // only reaches here for allowed origins.
-            if policy.any_origin && (!policy.credentials || !b.reflect_with_any_origin || b.headers_on_denial) {
+            let reflect = allowed && (!policy.any_origin || (policy.credentials && b.reflect_with_any_origin));
+            if policy.any_origin && (b.headers_on_denial || !reflect) {
+                // Standard's wildcard, or Starlette's `simple_headers` entry.
                 headers.push(HeaderName::AllowOrigin, b"*");
+            } else if reflect && !b.headers_on_denial {
+                headers.push(HeaderName::AllowOrigin, echo);
             }
             if policy.credentials {
                 headers.push(HeaderName::AllowCredentials, b"true");
@@ -975,7 +977,9 @@ impl Cors {
             if let Some(v) = &policy.expose_headers_value {
                 headers.push(HeaderName::ExposeHeaders, v);
             }
-            if allowed && (!policy.any_origin || (policy.credentials && b.reflect_with_any_origin)) {
+            if reflect && b.headers_on_denial {
+                // Starlette sets the origin after its simple headers: in
+                // place of the "*" if there is one, else at the end.
                 headers.set(HeaderName::AllowOrigin, echo);
             }
             if !allowed && policy.credentials {

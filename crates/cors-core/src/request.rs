@@ -75,7 +75,7 @@ impl<'a> RequestView<'a> {
             30 if name.eq_ignore_ascii_case(b"access-control-request-headers") => {
                 self.add_request_headers(value)
             }
-            37 if name.eq_ignore_ascii_case(b"access-control-request-private-network") => {
+            38 if name.eq_ignore_ascii_case(b"access-control-request-private-network") => {
                 if self.request_private_network.is_none() {
                     self.request_private_network = Some(value);
                 }
