@@ -123,7 +123,8 @@ impl OriginPattern {
         if !value.is_ascii() {
             return Err(err(
                 "non-ASCII host; browsers send internationalised names in punycode",
-                "write the host in punycode (xn--...), e.g. \"https://*.xn--bcher-kva.example\"".into(),
+                "write the host in punycode (xn--...), e.g. \"https://*.xn--bcher-kva.example\""
+                    .into(),
             ));
         }
         if value == "*" {
@@ -175,7 +176,10 @@ impl OriginPattern {
         // non-bracketed host the last ':' starts the port.
         let (host_raw, port_raw) = if lowered.starts_with('[') {
             let Some(end) = lowered.find(']') else {
-                return Err(err("unterminated IPv6 host", "close the bracket: [address]".into()));
+                return Err(err(
+                    "unterminated IPv6 host",
+                    "close the bracket: [address]".into(),
+                ));
             };
             let after = &lowered[end + 1..];
             match after.strip_prefix(':') {
@@ -203,9 +207,14 @@ impl OriginPattern {
             return Err(wildcard_error(field, value, &scheme, host_raw));
         }
         let domain = if host_body.starts_with('[') {
-            let inner = host_body.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
+            let inner = host_body
+                .strip_prefix('[')
+                .and_then(|h| h.strip_suffix(']'));
             let addr: Ipv6Addr = inner.and_then(|i| i.parse().ok()).ok_or_else(|| {
-                err("invalid IPv6 address", "write a valid address, e.g. [::1]".into())
+                err(
+                    "invalid IPv6 address",
+                    "write a valid address, e.g. [::1]".into(),
+                )
             })?;
             if wildcard {
                 return Err(ip_wildcard_error(field, value));
@@ -507,15 +516,13 @@ fn parse_port_spec(p: &str) -> Result<PortSpec, (&'static str, String)> {
     }
     if let Some(inner) = p.strip_prefix('[') {
         let Some(inner) = inner.strip_suffix(']') else {
-            return Err((
-                "unterminated port list",
-                "write \":[8080,8081]\"".into(),
-            ));
+            return Err(("unterminated port list", "write \":[8080,8081]\"".into()));
         };
         if inner.trim().is_empty() {
             return Err((
                 "empty port list",
-                "list at least one port, e.g. \":[8080,8081]\", or write \":*\" for any port".into(),
+                "list at least one port, e.g. \":[8080,8081]\", or write \":*\" for any port"
+                    .into(),
             ));
         }
         let mut list = inner.split(',').map(one).collect::<Result<Vec<u16>, _>>()?;
@@ -678,7 +685,13 @@ impl PatternIndex {
             return false;
         };
         let labels: Vec<&str> = pattern.domain.rsplit('.').collect();
-        let removed = remove_at(&mut self.root, &labels, pattern.wildcard, scheme, &pattern.ports);
+        let removed = remove_at(
+            &mut self.root,
+            &labels,
+            pattern.wildcard,
+            scheme,
+            &pattern.ports,
+        );
         self.len -= removed;
         removed > 0
     }
@@ -728,10 +741,20 @@ impl PatternIndex {
 
 /// Removes matching entries under `labels` (reversed), pruning nodes left
 /// empty so that a long-running index does not accumulate dead branches.
-fn remove_at(node: &mut Node, labels: &[&str], wildcard: bool, scheme: u8, ports: &PortSpec) -> usize {
+fn remove_at(
+    node: &mut Node,
+    labels: &[&str],
+    wildcard: bool,
+    scheme: u8,
+    ports: &PortSpec,
+) -> usize {
     match labels.split_first() {
         None => {
-            let entries = if wildcard { &mut node.below } else { &mut node.exact };
+            let entries = if wildcard {
+                &mut node.below
+            } else {
+                &mut node.exact
+            };
             let before = entries.len();
             entries.retain(|e| !(e.scheme == scheme && &e.ports == ports));
             before - entries.len()
@@ -798,7 +821,11 @@ mod tests {
     fn wildcard_is_label_boundary_aware() {
         check(
             "https://*.example.com",
-            &["https://a.example.com", "https://a.b.example.com", "https://a-b_c.example.com"],
+            &[
+                "https://a.example.com",
+                "https://a.b.example.com",
+                "https://a-b_c.example.com",
+            ],
             &[
                 "https://example.com",
                 "https://evilexample.com",
@@ -818,7 +845,11 @@ mod tests {
     fn ports() {
         check(
             "https://*.example.com:*",
-            &["https://a.example.com", "https://a.example.com:8443", "https://a.example.com:1"],
+            &[
+                "https://a.example.com",
+                "https://a.example.com:8443",
+                "https://a.example.com:1",
+            ],
             &["http://a.example.com:8443", "https://example.com:8443"],
         );
         check(
@@ -831,7 +862,10 @@ mod tests {
             &["https://a.example.com:8080", "https://b.a.example.com:8081"],
             &["https://a.example.com", "https://a.example.com:8082"],
         );
-        assert_eq!(parse("https://*.a.com:[8081, 8080,8081]").ports(), &PortSpec::List(vec![8080, 8081]));
+        assert_eq!(
+            parse("https://*.a.com:[8081, 8080,8081]").ports(),
+            &PortSpec::List(vec![8080, 8081])
+        );
     }
 
     #[test]
@@ -839,12 +873,20 @@ mod tests {
         check(
             "http://localhost:*",
             &["http://localhost", "http://localhost:3000"],
-            &["https://localhost:3000", "http://a.localhost:3000", "http://localhost.evil.net:3000"],
+            &[
+                "https://localhost:3000",
+                "http://a.localhost:3000",
+                "http://localhost.evil.net:3000",
+            ],
         );
         check(
             "http://127.0.0.1:*",
             &["http://127.0.0.1:8080"],
-            &["http://127.0.0.10:8080", "http://1.127.0.0.1:8080", "http://0.0.1:8080"],
+            &[
+                "http://127.0.0.10:8080",
+                "http://1.127.0.0.1:8080",
+                "http://0.0.1:8080",
+            ],
         );
         check(
             "http://[::1]:*",
@@ -854,7 +896,11 @@ mod tests {
         check(
             "https://example.com:[8080,8081]",
             &["https://example.com:8080", "https://example.com:8081"],
-            &["https://example.com", "https://a.example.com:8080", "https://example.com:9000"],
+            &[
+                "https://example.com",
+                "https://a.example.com:8080",
+                "https://example.com:9000",
+            ],
         );
         assert_eq!(parse("http://[0:0:0:0:0:0:0:1]:*").domain(), "[::1]");
     }
@@ -872,16 +918,24 @@ mod tests {
     fn normalisation_warns() {
         let mut w = Vec::new();
         let p = OriginPattern::parse(F, "HTTPS://*.Example.COM:443", false, &mut w).unwrap();
-        assert_eq!((p.scheme(), p.domain(), p.ports()), ("https", "example.com", &PortSpec::Default));
+        assert_eq!(
+            (p.scheme(), p.domain(), p.ports()),
+            ("https", "example.com", &PortSpec::Default)
+        );
         assert_eq!(p.source(), "HTTPS://*.Example.COM:443");
         assert_eq!(p.to_string(), "https://*.example.com");
         assert_eq!(w.len(), 2, "{w:?}");
-        assert!(w.iter().all(|w| w.kind == WarningKind::Normalized && w.field == F));
+        assert!(w
+            .iter()
+            .all(|w| w.kind == WarningKind::Normalized && w.field == F));
         let mut w = Vec::new();
         let p = OriginPattern::parse(F, "http://*.example.com:[80]", false, &mut w).unwrap();
         assert_eq!(p.ports(), &PortSpec::Default);
         assert_eq!(w.len(), 1);
-        assert_eq!(parse("http://*.example.com:[8080,8081]").to_string(), "http://*.example.com:[8080,8081]");
+        assert_eq!(
+            parse("http://*.example.com:[8080,8081]").to_string(),
+            "http://*.example.com:[8080,8081]"
+        );
     }
 
     #[test]
@@ -935,10 +989,18 @@ mod tests {
             let e = parse_err(input);
             assert!(e.message.contains(needle), "{input}: {e}");
         }
-        assert!(parse_err("https://example.com").hint.contains("allow_origins"));
-        assert!(parse_err("*://*.example.com").hint.contains("http://*.example.com"));
-        assert!(parse_err("https://*example.com").hint.contains("https://*.example.com"));
-        assert!(parse_err("https://*.bücher.example").hint.contains("punycode"));
+        assert!(parse_err("https://example.com")
+            .hint
+            .contains("allow_origins"));
+        assert!(parse_err("*://*.example.com")
+            .hint
+            .contains("http://*.example.com"));
+        assert!(parse_err("https://*example.com")
+            .hint
+            .contains("https://*.example.com"));
+        assert!(parse_err("https://*.bücher.example")
+            .hint
+            .contains("punycode"));
     }
 
     #[test]
@@ -953,7 +1015,10 @@ mod tests {
         ] {
             let e = parse_err(v);
             assert!(e.message.contains("anyone can register"), "{v}: {e}");
-            assert!(e.hint.contains("dangerously_allow_public_suffix_patterns"), "{v}");
+            assert!(
+                e.hint.contains("dangerously_allow_public_suffix_patterns"),
+                "{v}"
+            );
             let mut w = Vec::new();
             let p = OriginPattern::parse(F, v, true, &mut w).unwrap();
             assert_eq!(w.len(), 1);
