@@ -1,0 +1,360 @@
+//! Framework-agnostic test support shared by the three adapters' tests
+//! (included with `#[path]` from cors-actix and cors-warp): cors-core's
+//! conformance vectors, the attacker-origin corpus and hostile inputs.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use cors_core::{Config, Cors};
+use serde_json::Value;
+
+/// One conformance vector (format: crates/cors-core/tests/vectors*.json).
+#[derive(Debug, Clone)]
+pub struct Vector {
+    pub file: String,
+    pub name: String,
+    pub config: Value,
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub kind: String,
+    pub status: Option<u16>,
+    pub body: Option<String>,
+    pub expect_headers: Vec<(String, String)>,
+    /// The vector says its configuration must fail to build.
+    pub expect_config_error: bool,
+}
+
+fn pairs(v: &Value) -> Vec<(String, String)> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .map(|p| {
+                    (
+                        p[0].as_str().unwrap_or_default().to_owned(),
+                        p[1].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Every conformance vector: `vectors.json` (which merges all the others),
+/// or, until it exists, every `vectors*.json` file.
+pub fn load_vectors() -> Vec<Vector> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../cors-core/tests");
+    let merged = dir.join("vectors.json");
+    let files: Vec<PathBuf> = if merged.exists() {
+        vec![merged]
+    } else {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                name.starts_with("vectors") && name.ends_with(".json")
+            })
+            .collect();
+        files.sort();
+        files
+    };
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let doc: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let file = f.file_name().unwrap().to_string_lossy().into_owned();
+        for v in doc["vectors"].as_array().into_iter().flatten() {
+            let expect = &v["expect"];
+            let kind = expect["kind"].as_str().unwrap_or("").to_owned();
+            out.push(Vector {
+                file: file.clone(),
+                name: v["name"].as_str().unwrap_or("").to_owned(),
+                config: v["config"].clone(),
+                method: v["request"]["method"].as_str().unwrap_or("GET").to_owned(),
+                path: v["request"]["path"].as_str().unwrap_or("/").to_owned(),
+                headers: pairs(&v["request"]["headers"]),
+                expect_config_error: kind == "config-error"
+                    || kind == "config_error"
+                    || expect["config_error"].as_bool() == Some(true)
+                    || v["config_error"].as_bool() == Some(true),
+                kind,
+                status: expect["status"].as_u64().map(|s| s as u16),
+                body: expect["body"].as_str().map(str::to_owned),
+                expect_headers: pairs(&expect["headers"]),
+            });
+        }
+    }
+    out
+}
+
+/// Builds the vector's policy. `None`: the vector expects the configuration
+/// to be refused, and it was. A build failure the vector does not expect is
+/// an `Err`.
+pub fn build(v: &Vector) -> Result<Option<Cors>, String> {
+    let built = Config::from_json_str(&v.config.to_string())
+        .map_err(cors_core::ConfigErrors::from)
+        .and_then(|c| Cors::from_config(&c));
+    match (built, v.expect_config_error) {
+        (Ok(c), false) => Ok(Some(c)),
+        (Err(_), true) => Ok(None),
+        (Ok(_), true) => Err(format!(
+            "{}: configuration should have been refused",
+            v.name
+        )),
+        (Err(e), false) => Err(format!("{}: configuration refused: {e}", v.name)),
+    }
+}
+
+fn is_cors_header(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("access-control-") || n == "vary"
+}
+
+/// How the framework keeps response header order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// `http::HeaderMap`: fields of one name stay together, in order, at the
+    /// position where the name first appeared.
+    GroupedByName,
+    /// No order at all (actix's map): compare as a multiset.
+    None,
+}
+
+fn group_by_name(list: &[(String, String)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for (n, _) in list {
+        if !names.contains(&n.as_str()) {
+            names.push(n);
+        }
+    }
+    for name in names {
+        out.extend(list.iter().filter(|(n, _)| n == name).cloned());
+    }
+    out
+}
+
+/// What came back from the framework.
+#[derive(Debug, Clone)]
+pub struct Observed {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub headers: Vec<(String, String)>,
+    /// Whether the application handler ran.
+    pub app_called: bool,
+}
+
+/// Compares a response with a vector's expectation.
+pub fn check(v: &Vector, got: &Observed, order: Order) -> Result<(), String> {
+    let mut problems = Vec::new();
+    let want_status = match v.kind.as_str() {
+        "actual" => v.status.unwrap_or(200),
+        _ => v.status.unwrap_or(0),
+    };
+    if got.status != want_status {
+        problems.push(format!("status {} != expected {}", got.status, want_status));
+    }
+    match v.kind.as_str() {
+        "actual" => {
+            if !got.app_called {
+                problems.push("the application was not called".into());
+            }
+        }
+        "preflight" | "reject" => {
+            if got.app_called {
+                problems.push("the application was called".into());
+            }
+            let want_body = v.body.clone().unwrap_or_default();
+            if got.body != want_body.as_bytes() {
+                problems.push(format!(
+                    "body {:?} != expected {:?}",
+                    String::from_utf8_lossy(&got.body),
+                    want_body
+                ));
+            }
+        }
+        other => problems.push(format!("unknown kind {other:?}")),
+    }
+    let lower = |l: &[(String, String)]| -> Vec<(String, String)> {
+        l.iter()
+            .filter(|(n, _)| is_cors_header(n))
+            .map(|(n, val)| (n.to_ascii_lowercase(), val.clone()))
+            .collect()
+    };
+    let mut got_h = lower(&got.headers);
+    let mut want_h = lower(&v.expect_headers);
+    match order {
+        Order::GroupedByName => want_h = group_by_name(&want_h),
+        Order::None => {
+            got_h.sort();
+            want_h.sort();
+        }
+    }
+    if got_h != want_h {
+        problems.push(format!("headers {got_h:?} != expected {want_h:?}"));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "[{}] {} ({} {} {:?}): {}",
+            v.file,
+            v.name,
+            v.method,
+            v.path,
+            v.headers,
+            problems.join("; ")
+        ))
+    }
+}
+
+/// Whether `value` can be carried in an HTTP field value at all; a vector
+/// whose request cannot (such as an origin with a control character) never
+/// reaches a framework's middleware, as the HTTP parser refuses it.
+pub fn representable(v: &Vector) -> bool {
+    v.headers.iter().all(|(n, val)| {
+        !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_graphic() && b != b':')
+            && val.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
+    })
+}
+
+/// Runs every vector through `run` and fails with every mismatch at once.
+/// Returns (vectors run, vectors skipped because HTTP cannot carry them).
+pub fn run_all(order: Order, mut run: impl FnMut(&Vector, Cors) -> Observed) -> (usize, usize) {
+    let vectors = load_vectors();
+    assert!(!vectors.is_empty(), "no conformance vectors found");
+    let mut failures = Vec::new();
+    let (mut ran, mut skipped) = (0, 0);
+    for v in &vectors {
+        match build(v) {
+            Ok(Some(_)) if !representable(v) => skipped += 1,
+            Ok(Some(cors)) => {
+                let got = run(v, cors);
+                ran += 1;
+                if let Err(e) = check(v, &got, order) {
+                    failures.push(e);
+                }
+            }
+            Ok(None) => ran += 1,
+            Err(e) => failures.push(e),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors failed:\n{}",
+        failures.len(),
+        vectors.len(),
+        failures.join("\n")
+    );
+    (ran, skipped)
+}
+
+/// The attacker-corpus policy: an exact origin, a wildcard subdomain
+/// pattern and a regular expression.
+pub fn attacker_config() -> Cors {
+    Cors::builder()
+        .allow_origins(["https://example.com"])
+        .allow_origin_patterns(["https://*.example.com"])
+        .allow_origin_regex([r"^https://[a-z0-9-]+\.example\.org$"])
+        .allow_methods(["GET", "PUT", "POST", "DELETE"])
+        .allow_headers(["content-type", "authorization"])
+        .allow_credentials(true)
+        .build()
+        .expect("attacker-corpus config")
+}
+
+/// Origins that must never be allowed by [`attacker_config`].
+pub fn attacker_origins() -> Vec<String> {
+    let mut v: Vec<String> = [
+        "https://evil.com",
+        "https://example.com.evil.com",
+        "https://evilexample.com",
+        "https://xample.com",
+        "https://exampleacom",
+        "https://wwwaexample.com",
+        "null",
+        "http://example.com",
+        "https://whatever.github.io",
+        "https://codepen.io",
+        "https://EXAMPLE.COM",
+        "https://Example.com",
+        "https://WWW.EXAMPLE.COM",
+        "https://example.com/",
+        "https://www.example.com/",
+        "https://example.com:443",
+        "https://www.example.com:443",
+        "https://example.com.",
+        "https://example.com:8443",
+        "https://example.com@evil.com",
+        "https://evil.com#.example.com",
+        "https://evil.com?.example.com",
+        "https://evil.com\\.example.com",
+        "https://www.example.org.evil.com",
+        "https://a.example.org.evil.com",
+        "https://a.example.orgx",
+        "http://a.example.org",
+        // the wildcard never covers the bare domain
+        "https://.example.com",
+        "example.com",
+        "https://",
+        "",
+        " https://example.com",
+        "https://example.com ",
+        "https://example.com, https://evil.com",
+        "*",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for c in [
+        "_", "-", "\"", "{", "}", "+", "^", "%60", "!", "~", ";", "|", "&", "'", "(", ")", "*",
+        ",", "$", "=", "%0b", "`",
+    ] {
+        v.push(format!("https://example.com{c}.evil.com"));
+        v.push(format!("https://www.example.com{c}.evil.com"));
+    }
+    v.extend(cors_core::lint::attacker_origins("example.com"));
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Origins [`attacker_config`] must allow (the positive control).
+pub fn friendly_origins() -> Vec<&'static str> {
+    vec![
+        "https://example.com",
+        "https://www.example.com",
+        "https://a.b.example.com",
+        "https://api.example.org",
+    ]
+}
+
+/// A 1 MiB `Access-Control-Request-Headers` value.
+pub fn huge_request_headers() -> String {
+    let mut s = String::with_capacity(1 << 20);
+    let mut i = 0;
+    while s.len() < (1 << 20) {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(&format!("x-h{i}"));
+        i += 1;
+    }
+    s.truncate(1 << 20);
+    s.truncate(s.trim_end_matches([',', ' ']).len());
+    s
+}
+
+/// How many header fields the "thousands of fields" request carries.
+pub const MANY_FIELDS: usize = 5000;
+
+/// Whether a response grants anything (the attacker corpus must never).
+pub fn grants(headers: &[(String, String)]) -> bool {
+    headers.iter().any(|(n, _)| {
+        n.eq_ignore_ascii_case("access-control-allow-origin")
+            || n.eq_ignore_ascii_case("access-control-allow-credentials")
+    })
+}
