@@ -1,0 +1,245 @@
+//! CORS for actix-web 4: a thin [`Transform`] over [`cors_core`].
+//!
+//! [`CorsMiddleware`] works on an `App`, a `Scope` or a `Resource`. It only
+//! translates: it builds a [`cors_core::RequestView`] from the request
+//! headers (borrowing them), asks [`cors_core::Cors::evaluate`], and writes
+//! the [`Decision`](cors_core::Decision) back:
+//!
+//! - a preflight is answered by the middleware; the wrapped service is not
+//!   called;
+//! - every response of the wrapped service gets the CORS headers and `Vary`,
+//!   error responses included (an `Err` from an inner service is turned
+//!   into its error response first), and the application's own `Vary` is
+//!   kept;
+//! - a refusal (a blocked origin, or a WebSocket upgrade from a disallowed
+//!   origin) is answered `403` before the wrapped service runs, so no `101`
+//!   is ever sent for it.
+//!
+//! ```
+//! use actix_web::{web, App, HttpResponse};
+//! use cors_actix::CorsMiddleware;
+//! use cors_core::Cors;
+//!
+//! # fn main() -> Result<(), cors_core::ConfigErrors> {
+//! let cors = Cors::builder()
+//!     .allow_origins(["https://app.example.com"])
+//!     .allow_origin_patterns(["https://*.example.com"])
+//!     .allow_methods(["GET", "PUT"])
+//!     .build()?;
+//!
+//! let app = App::new()
+//!     .wrap(CorsMiddleware::new(cors))
+//!     .route("/data", web::get().to(|| async { HttpResponse::Ok().body("[]") }));
+//! # drop(app);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! From a configuration file (TOML or JSON, the same file every fastcors
+//! adapter reads):
+//!
+//! ```no_run
+//! # fn main() -> Result<(), cors_core::ConfigErrors> {
+//! let cors = cors_actix::CorsMiddleware::from_file("cors.toml")?;
+//! # drop(cors);
+//! # Ok(())
+//! # }
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod write;
+
+use std::future::{ready, Ready};
+use std::path::Path;
+use std::rc::Rc;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::http::header::{HeaderValue, ORIGIN, VARY};
+use actix_web::http::StatusCode;
+use actix_web::{Error, HttpRequest, HttpResponse};
+use cors_core::{Config, ConfigErrors, Cors, Decision, RequestView};
+use futures_util::future::LocalBoxFuture;
+
+pub use cors_core;
+
+use write::{preflight_response, reject_response, ActualHeaders};
+
+/// How many times a request waits for a dynamic origin predicate before it
+/// is refused. The answer is cached by cors-core, so one round is the norm.
+const MAX_ORIGIN_CHECKS: u8 = 2;
+
+/// An actix-web middleware applying a [`Cors`] policy.
+///
+/// Cheap to clone: the policy is shared.
+#[derive(Clone, Debug)]
+pub struct CorsMiddleware {
+    cors: Cors,
+}
+
+impl CorsMiddleware {
+    /// A middleware for a built policy.
+    pub fn new(cors: Cors) -> Self {
+        CorsMiddleware { cors }
+    }
+
+    /// Builds the policy from a [`Config`]; every invalid field is reported.
+    pub fn from_config(config: &Config) -> Result<Self, ConfigErrors> {
+        Cors::from_config(config).map(CorsMiddleware::new)
+    }
+
+    /// Reads a configuration file (`.toml` or `.json`) and builds the policy.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, ConfigErrors> {
+        let config = Config::from_file(path)?;
+        Self::from_config(&config)
+    }
+
+    /// The policy.
+    pub fn cors(&self) -> &Cors {
+        &self.cors
+    }
+}
+
+impl From<Cors> for CorsMiddleware {
+    fn from(cors: Cors) -> Self {
+        CorsMiddleware::new(cors)
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for CorsMiddleware
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type InitError = ();
+    type Transform = CorsService<S>;
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(CorsService {
+            service: Rc::new(service),
+            cors: self.cors.clone(),
+        }))
+    }
+}
+
+/// The service made by [`CorsMiddleware`].
+#[derive(Debug)]
+pub struct CorsService<S> {
+    service: Rc<S>,
+    cors: Cors,
+}
+
+/// What to do, decided while the request's headers are borrowed.
+enum Step {
+    Answer(HttpResponse),
+    Call(Option<ActualHeaders>),
+    Check(String),
+}
+
+fn step(cors: &Cors, req: &ServiceRequest) -> Step {
+    let headers = req.headers();
+    let view = RequestView::from_pairs(
+        req.method().as_str().as_bytes(),
+        headers
+            .iter()
+            .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
+    );
+    let origin = headers.get(ORIGIN);
+    match cors.evaluate(&view) {
+        Decision::Preflight(p) => Step::Answer(preflight_response(&p, origin)),
+        Decision::Reject(r) => Step::Answer(reject_response(&r)),
+        Decision::Actual(a) => {
+            let nothing = a.headers.is_empty() && a.vary.is_none();
+            Step::Call((!nothing).then(|| ActualHeaders::new(&a, origin)))
+        }
+        Decision::PendingOriginCheck(o) => Step::Check(o.to_owned()),
+    }
+}
+
+/// Writes the decision on the wrapped service's result; an `Err` becomes
+/// its error response first, so that it gets the headers too.
+fn finish<B>(
+    result: Result<ServiceResponse<B>, Error>,
+    request: HttpRequest,
+    headers: Option<ActualHeaders>,
+) -> ServiceResponse<EitherBody<B>> {
+    let mut res = match result {
+        Ok(res) => res.map_into_left_body(),
+        Err(e) => ServiceResponse::from_err(e, request).map_into_right_body(),
+    };
+    if let Some(h) = headers {
+        h.apply(res.headers_mut());
+    }
+    res
+}
+
+async fn call_inner<S, B>(
+    service: &S,
+    req: ServiceRequest,
+    headers: Option<ActualHeaders>,
+) -> Result<ServiceResponse<EitherBody<B>>, Error>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+{
+    let request = req.request().clone();
+    Ok(finish(service.call(req).await, request, headers))
+}
+
+/// The slow path: a dynamic async origin predicate must answer first.
+async fn check_then_call<S, B>(
+    service: Rc<S>,
+    cors: Cors,
+    req: ServiceRequest,
+    mut origin: String,
+) -> Result<ServiceResponse<EitherBody<B>>, Error>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+{
+    for _ in 0..MAX_ORIGIN_CHECKS {
+        cors.resolve_pending(&origin).await;
+        match step(&cors, &req) {
+            Step::Answer(res) => return Ok(req.into_response(res).map_into_right_body()),
+            Step::Call(headers) => return call_inner(&*service, req, headers).await,
+            Step::Check(next) => origin = next,
+        }
+    }
+    // The predicate's answer could not be kept (fail closed).
+    let mut res = HttpResponse::new(StatusCode::FORBIDDEN);
+    res.headers_mut()
+        .insert(VARY, HeaderValue::from_static("Origin"));
+    Ok(req.into_response(res).map_into_right_body())
+}
+
+impl<S, B> Service<ServiceRequest> for CorsService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        match step(&self.cors, &req) {
+            Step::Answer(res) => Box::pin(ready(Ok(req.into_response(res).map_into_right_body()))),
+            Step::Call(headers) => {
+                let request = req.request().clone();
+                let fut = self.service.call(req);
+                Box::pin(async move { Ok(finish(fut.await, request, headers)) })
+            }
+            Step::Check(origin) => Box::pin(check_then_call(
+                self.service.clone(),
+                self.cors.clone(),
+                req,
+                origin,
+            )),
+        }
+    }
+}

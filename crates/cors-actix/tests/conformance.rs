@@ -1,0 +1,145 @@
+//! cors-core's conformance vectors, end to end through actix-web
+//! in-process, plus the attacker-origin corpus and hostile inputs.
+
+#[path = "../../cors-axum/tests/support/mod.rs"]
+mod support;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::http::Method;
+use actix_web::rt::System;
+use actix_web::{test as atest, web, App, HttpResponse};
+use cors_actix::CorsMiddleware;
+use cors_core::Cors;
+use support::{Observed, Order, Vector};
+
+async fn send(cors: Cors, method: &str, path: &str, headers: &[(String, String)]) -> Observed {
+    let called = Arc::new(AtomicBool::new(false));
+    let flag = called.clone();
+    let app = atest::init_service(App::new().wrap(CorsMiddleware::new(cors)).default_service(
+        web::to(move || {
+            flag.store(true, Ordering::SeqCst);
+            async { HttpResponse::Ok().body("ok") }
+        }),
+    ))
+    .await;
+    let mut req = atest::TestRequest::default()
+        .method(Method::from_bytes(method.as_bytes()).unwrap())
+        .uri(path);
+    for (n, v) in headers {
+        req = req.append_header((
+            HeaderName::from_bytes(n.as_bytes()).expect("header name"),
+            HeaderValue::from_bytes(v.as_bytes()).expect("header value"),
+        ));
+    }
+    let res = atest::call_service(&app, req.to_request()).await;
+    let status = res.status().as_u16();
+    let headers = res
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let body = atest::read_body(res).await.to_vec();
+    Observed {
+        status,
+        body,
+        headers,
+        app_called: called.load(Ordering::SeqCst),
+    }
+}
+
+#[test]
+fn conformance_vectors() {
+    let sys = System::new();
+    let (ran, skipped) = support::run_all(Order::None, |v: &Vector, cors| {
+        sys.block_on(send(cors, &v.method, &v.path, &v.headers))
+    });
+    eprintln!("{ran} vectors passed through actix-web ({skipped} not representable in HTTP)");
+}
+
+#[test]
+fn attacker_origins_get_nothing() {
+    let sys = System::new();
+    let cors = support::attacker_config();
+    for origin in support::attacker_origins() {
+        for (method, extra) in [
+            ("GET", vec![]),
+            (
+                "OPTIONS",
+                vec![(
+                    "access-control-request-method".to_string(),
+                    "PUT".to_string(),
+                )],
+            ),
+        ] {
+            let mut headers = vec![("origin".to_string(), origin.clone())];
+            headers.extend(extra);
+            let got = sys.block_on(send(cors.clone(), method, "/", &headers));
+            assert!(
+                !support::grants(&got.headers),
+                "{method} {origin:?} was granted: {:?}",
+                got.headers
+            );
+        }
+    }
+    for origin in support::friendly_origins() {
+        let headers = vec![("origin".to_string(), origin.to_string())];
+        let got = sys.block_on(send(cors.clone(), "GET", "/", &headers));
+        assert!(support::grants(&got.headers), "{origin} should be allowed");
+    }
+}
+
+#[test]
+fn hostile_inputs_fail_closed() {
+    let sys = System::new();
+    let cors = support::attacker_config();
+    let headers = vec![
+        ("origin".to_string(), "https://example.com".to_string()),
+        (
+            "access-control-request-method".to_string(),
+            "PUT".to_string(),
+        ),
+        (
+            "access-control-request-headers".to_string(),
+            support::huge_request_headers(),
+        ),
+    ];
+    let got = sys.block_on(send(cors.clone(), "OPTIONS", "/", &headers));
+    assert!(!got.app_called);
+    assert!(!got
+        .headers
+        .iter()
+        .any(|(n, _)| n == "access-control-allow-headers"));
+    let mut headers = vec![
+        ("origin".to_string(), "https://example.com".to_string()),
+        (
+            "access-control-request-method".to_string(),
+            "PUT".to_string(),
+        ),
+    ];
+    for i in 0..support::MANY_FIELDS {
+        headers.push((format!("x-filler-{i}"), "y".repeat(16)));
+        headers.push((
+            "access-control-request-headers".to_string(),
+            "content-type".to_string(),
+        ));
+    }
+    let got = sys.block_on(send(cors.clone(), "OPTIONS", "/", &headers));
+    assert!(!got.app_called);
+    assert!(!got
+        .headers
+        .iter()
+        .any(|(n, _)| n == "access-control-allow-headers"));
+    let headers: Vec<_> = (0..support::MANY_FIELDS)
+        .map(|_| ("origin".to_string(), "https://example.com".to_string()))
+        .collect();
+    let got = sys.block_on(send(cors, "GET", "/", &headers));
+    assert!(!support::grants(&got.headers), "{:?}", got.headers);
+}
