@@ -290,7 +290,8 @@ impl Config {
             };
             map.insert(key, value);
         }
-        serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| shape_error("environment", e))
+        serde_json::from_value(serde_json::Value::Object(map))
+            .map_err(|e| shape_error("environment", e))
     }
 }
 
@@ -298,7 +299,12 @@ fn env_list(var: &str, raw: &str) -> Result<serde_json::Value, ConfigError> {
     let t = raw.trim();
     if t.starts_with('[') {
         let v: Vec<String> = serde_json::from_str(t).map_err(|e| {
-            ConfigError::new(var, raw, format!("not a JSON list of strings: {e}"), "write [\"a\", \"b\"] or a,b")
+            ConfigError::new(
+                var,
+                raw,
+                format!("not a JSON list of strings: {e}"),
+                "write [\"a\", \"b\"] or a,b",
+            )
         })?;
         return Ok(v.into());
     }
@@ -315,7 +321,12 @@ fn env_bool(var: &str, raw: &str) -> Result<serde_json::Value, ConfigError> {
     match raw.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true.into()),
         "0" | "false" | "no" | "off" | "" => Ok(false.into()),
-        _ => Err(ConfigError::new(var, raw, "not a boolean", "write true or false")),
+        _ => Err(ConfigError::new(
+            var,
+            raw,
+            "not a boolean",
+            "write true or false",
+        )),
     }
 }
 
@@ -370,7 +381,10 @@ mod tests {
         ])
         .unwrap();
         assert_eq!(c.allow_origins, ["https://a.example", "https://b.example"]);
-        assert_eq!(c.allow_methods.as_deref(), Some(&["GET".to_string(), "POST".to_string()][..]));
+        assert_eq!(
+            c.allow_methods.as_deref(),
+            Some(&["GET".to_string(), "POST".to_string()][..])
+        );
         assert!(c.allow_credentials);
         assert_eq!(c.max_age, Some(30));
         assert_eq!(c.preset, Preset::Starlette);

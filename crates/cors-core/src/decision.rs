@@ -276,7 +276,10 @@ impl Reasons {
 
     /// The reasons, in a fixed order.
     pub fn iter(&self) -> impl Iterator<Item = Reason> + '_ {
-        ALL_REASONS.iter().copied().filter(move |r| self.contains(*r))
+        ALL_REASONS
+            .iter()
+            .copied()
+            .filter(move |r| self.contains(*r))
     }
 
     /// What exactly was wrong with a malformed origin.
@@ -507,14 +510,24 @@ mod tests {
     #[test]
     fn merge_vary_never_drops_or_duplicates() {
         let none: [&[u8]; 0] = [];
-        assert_eq!(merge_vary(none, "Origin", VaryMode::Merge), VaryUpdate::Append("Origin"));
+        assert_eq!(
+            merge_vary(none, "Origin", VaryMode::Merge),
+            VaryUpdate::Append("Origin")
+        );
         let star: [&[u8]; 1] = [b"*"];
-        assert_eq!(merge_vary(star, "Origin", VaryMode::Merge), VaryUpdate::Keep);
+        assert_eq!(
+            merge_vary(star, "Origin", VaryMode::Merge),
+            VaryUpdate::Keep
+        );
         let two: [&[u8]; 2] = [b"Accept-Encoding", b"ORIGIN"];
         assert_eq!(merge_vary(two, "Origin", VaryMode::Merge), VaryUpdate::Keep);
         let part: [&[u8]; 1] = [b"Origin"];
         assert_eq!(
-            merge_vary(part, "Origin, Access-Control-Request-Method", VaryMode::Merge),
+            merge_vary(
+                part,
+                "Origin, Access-Control-Request-Method",
+                VaryMode::Merge
+            ),
             VaryUpdate::Set("Origin, Access-Control-Request-Method".into())
         );
         // Starlette appends even when present.

@@ -21,9 +21,14 @@ use crate::decision::{
 use crate::error::{ConfigError, ConfigErrors, Warning, WarningKind};
 use crate::explain::Explanation;
 use crate::headers::is_token;
-use crate::index::{full_match, FstOrigins, GlobalOrigins, MatchedBy, OriginMatch, RegexGroup, StaticIndex};
+use crate::index::{
+    full_match, FstOrigins, GlobalOrigins, MatchedBy, OriginMatch, RegexGroup, StaticIndex,
+};
 use crate::lint::{lint, LintInput};
-use crate::origin::{parse_configured_origin, parse_request_origin, MalformedOrigin, OriginRef, ParsedConfigOrigin, RequestOrigin};
+use crate::origin::{
+    parse_configured_origin, parse_request_origin, MalformedOrigin, OriginRef, ParsedConfigOrigin,
+    RequestOrigin,
+};
 use crate::pattern::OriginPattern;
 use crate::policy::{Behavior, Policy, PolicyInput};
 use crate::request::{RequestView, MAX_REQUEST_HEADER_FIELDS};
@@ -184,7 +189,12 @@ impl DynamicOrigins {
 
     /// Adds a wildcard pattern (validated like `allow_origin_patterns`).
     pub fn add_pattern(&self, pattern: &str) -> Result<(), ConfigError> {
-        let p = OriginPattern::parse("origins.add_pattern", pattern, self.allow_public_suffix, &mut Vec::new())?;
+        let p = OriginPattern::parse(
+            "origins.add_pattern",
+            pattern,
+            self.allow_public_suffix,
+            &mut Vec::new(),
+        )?;
         self.update(|g| {
             if !g.pattern_list.iter().any(|q| q.source() == p.source()) {
                 g.pattern_list.push(p);
@@ -217,7 +227,12 @@ impl DynamicOrigins {
         let mut list = Vec::new();
         let mut errors = Vec::new();
         for (i, p) in patterns.into_iter().enumerate() {
-            match OriginPattern::parse(&format!("origins.replace_patterns[{i}]"), p.as_ref(), self.allow_public_suffix, &mut Vec::new()) {
+            match OriginPattern::parse(
+                &format!("origins.replace_patterns[{i}]"),
+                p.as_ref(),
+                self.allow_public_suffix,
+                &mut Vec::new(),
+            ) {
                 Ok(p) => list.push(p),
                 Err(e) => errors.push(e),
             }
@@ -234,14 +249,25 @@ impl DynamicOrigins {
 
     /// The exact origins now allowed, sorted.
     pub fn list(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.current.load().exact.iter().map(|s| s.to_string()).collect();
+        let mut v: Vec<String> = self
+            .current
+            .load()
+            .exact
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         v.sort();
         v
     }
 
     /// The patterns now allowed, in insertion order.
     pub fn patterns(&self) -> Vec<String> {
-        self.current.load().pattern_list.iter().map(|p| p.source().to_string()).collect()
+        self.current
+            .load()
+            .pattern_list
+            .iter()
+            .map(|p| p.source().to_string())
+            .collect()
     }
 
     /// Whether the exact origin is in the set (after normalisation).
@@ -420,7 +446,8 @@ impl Problems {
     /// An error in the standard preset, a warning in the starlette preset.
     fn strict(&mut self, e: ConfigError, kind: WarningKind) {
         if self.lenient {
-            self.warnings.push(Warning::new(kind, e.field, e.value, e.message, e.hint));
+            self.warnings
+                .push(Warning::new(kind, e.field, e.value, e.message, e.hint));
         } else {
             self.errors.push(e);
         }
@@ -484,7 +511,12 @@ fn parse_rule_origins(
     }
     for (i, s) in patterns.iter().enumerate() {
         let field = format!("{prefix}allow_origin_patterns[{i}]");
-        match OriginPattern::parse(&field, s, cfg.dangerously_allow_public_suffix_patterns, &mut p.warnings) {
+        match OriginPattern::parse(
+            &field,
+            s,
+            cfg.dangerously_allow_public_suffix_patterns,
+            &mut p.warnings,
+        ) {
             Ok(pat) => out.patterns.push(pat),
             Err(e) => p.error(e),
         }
@@ -534,16 +566,31 @@ fn build(cfg: &Config, predicate: Option<OriginPredicate>) -> Result<Cors, Confi
     };
     if let Some(s) = cfg.preflight_status {
         if preset == Preset::Starlette {
-            p.error(ConfigError::new("preflight_status", s.to_string(), "the starlette preset always answers 200", "remove preflight_status, or use preset = \"standard\""));
+            p.error(ConfigError::new(
+                "preflight_status",
+                s.to_string(),
+                "the starlette preset always answers 200",
+                "remove preflight_status, or use preset = \"standard\"",
+            ));
         } else if !(200..=299).contains(&s) {
-            p.error(ConfigError::new("preflight_status", s.to_string(), "a preflight succeeds only with a 2xx status", "use 204 (default) or 200"));
+            p.error(ConfigError::new(
+                "preflight_status",
+                s.to_string(),
+                "a preflight succeeds only with a 2xx status",
+                "use 204 (default) or 200",
+            ));
         } else {
             behavior.preflight_ok_status = s;
         }
     }
     if cfg.block_disallowed {
         if preset == Preset::Starlette {
-            p.error(ConfigError::new("block_disallowed", "true", "Starlette never blocks requests", "use preset = \"standard\""));
+            p.error(ConfigError::new(
+                "block_disallowed",
+                "true",
+                "Starlette never blocks requests",
+                "use preset = \"standard\"",
+            ));
         }
         behavior.block_disallowed = true;
     }
@@ -562,7 +609,10 @@ fn build(cfg: &Config, predicate: Option<OriginPredicate>) -> Result<Cors, Confi
     let mut parsed = Vec::new();
     for (i, r) in cfg.rules.iter().enumerate() {
         let prefix = format!("rules[{i}].");
-        if r.allow_origins.is_empty() && r.allow_origin_patterns.is_empty() && r.allow_origin_regex.is_empty() {
+        if r.allow_origins.is_empty()
+            && r.allow_origin_patterns.is_empty()
+            && r.allow_origin_regex.is_empty()
+        {
             p.error(ConfigError::new(
                 format!("rules[{i}]"),
                 r.name.clone().unwrap_or_default(),
@@ -570,7 +620,15 @@ fn build(cfg: &Config, predicate: Option<OriginPredicate>) -> Result<Cors, Confi
                 "add allow_origins, allow_origin_patterns or allow_origin_regex to the rule",
             ));
         }
-        let origins = parse_rule_origins(&prefix, &r.allow_origins, &r.allow_origin_patterns, &r.allow_origin_regex, false, cfg, &mut p);
+        let origins = parse_rule_origins(
+            &prefix,
+            &r.allow_origins,
+            &r.allow_origin_patterns,
+            &r.allow_origin_regex,
+            false,
+            cfg,
+            &mut p,
+        );
         let methods = r.allow_methods.as_deref().unwrap_or(&global_methods);
         let headers = r.allow_headers.as_deref().unwrap_or(&cfg.allow_headers);
         let expose = r.expose_headers.as_deref().unwrap_or(&cfg.expose_headers);
@@ -588,7 +646,15 @@ fn build(cfg: &Config, predicate: Option<OriginPredicate>) -> Result<Cors, Confi
         policies.push(Policy::build(preset, input));
         parsed.push(origins);
     }
-    let global_origins = parse_rule_origins("", &cfg.allow_origins, &cfg.allow_origin_patterns, &cfg.allow_origin_regex, true, cfg, &mut p);
+    let global_origins = parse_rule_origins(
+        "",
+        &cfg.allow_origins,
+        &cfg.allow_origin_patterns,
+        &cfg.allow_origin_regex,
+        true,
+        cfg,
+        &mut p,
+    );
     let global_input = PolicyInput {
         name: "global".into(),
         any_origin: global_origins.any,
@@ -600,7 +666,10 @@ fn build(cfg: &Config, predicate: Option<OriginPredicate>) -> Result<Cors, Confi
         max_age: global_max_age,
     };
     check_policy("", &global_input, global_origins.any, cfg, &mut p);
-    if global_origins.any && cfg.allow_credentials && cfg.dangerously_allow_credentials_with_wildcards {
+    if global_origins.any
+        && cfg.allow_credentials
+        && cfg.dangerously_allow_credentials_with_wildcards
+    {
         behavior.reflect_with_any_origin = true;
     }
     policies.push(Policy::build(preset, global_input));
@@ -621,11 +690,20 @@ fn build(cfg: &Config, predicate: Option<OriginPredicate>) -> Result<Cors, Confi
     for (i, o) in parsed.iter().enumerate() {
         let global = i + 1 == parsed.len();
         let input = LintInput {
-            prefix: if global { String::new() } else { format!("rules[{i}].") },
+            prefix: if global {
+                String::new()
+            } else {
+                format!("rules[{i}].")
+            },
             origins: o.exact.iter().map(|s| &**s).collect(),
             null: o.null,
             patterns: o.patterns.iter().enumerate().collect(),
-            regexes: o.regexes.iter().enumerate().map(|(j, (s, r))| (j, s.as_str(), r)).collect(),
+            regexes: o
+                .regexes
+                .iter()
+                .enumerate()
+                .map(|(j, (s, r))| (j, s.as_str(), r))
+                .collect(),
             credentials: policies[i].credentials,
             has_predicate: global && predicate.is_some(),
         };
@@ -643,7 +721,11 @@ fn build(cfg: &Config, predicate: Option<OriginPredicate>) -> Result<Cors, Confi
     let mut global_regexes = Vec::new();
     for (rule, o) in parsed.iter().enumerate() {
         let rule_u = rule as u32;
-        let target = if rule < n_rules { &mut rule_regexes } else { &mut global_regexes };
+        let target = if rule < n_rules {
+            &mut rule_regexes
+        } else {
+            &mut global_regexes
+        };
         for (j, (_, r)) in o.regexes.iter().enumerate() {
             target.push((r.clone(), rule_u, j as u32));
         }
@@ -657,7 +739,9 @@ fn build(cfg: &Config, predicate: Option<OriginPredicate>) -> Result<Cors, Confi
             statics.exact.entry("null".into()).or_insert(rule_u);
         }
         for (j, pat) in o.patterns.iter().enumerate() {
-            statics.patterns.insert(pat, statics.pattern_slots.len() as u32);
+            statics
+                .patterns
+                .insert(pat, statics.pattern_slots.len() as u32);
             statics.pattern_slots.push((rule_u, j as u32));
         }
     }
@@ -688,8 +772,15 @@ fn build(cfg: &Config, predicate: Option<OriginPredicate>) -> Result<Cors, Confi
         (Preset::Standard, false) => "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
     };
     let ttl = cfg.origin_cache_ttl.unwrap_or(60.0);
-    let mut ttl = if ttl.is_finite() && ttl > 0.0 { Duration::from_secs_f64(ttl.min(1e9)) } else { Duration::ZERO };
-    if matches!(predicate, Some(OriginPredicate::Async(_) | OriginPredicate::External)) {
+    let mut ttl = if ttl.is_finite() && ttl > 0.0 {
+        Duration::from_secs_f64(ttl.min(1e9))
+    } else {
+        Duration::ZERO
+    };
+    if matches!(
+        predicate,
+        Some(OriginPredicate::Async(_) | OriginPredicate::External)
+    ) {
         // A pending check is answered, recorded, and evaluated again at
         // once; the answer must survive that long.
         ttl = ttl.max(Duration::from_secs(1));
@@ -720,7 +811,13 @@ fn build(cfg: &Config, predicate: Option<OriginPredicate>) -> Result<Cors, Confi
 }
 
 /// Checks one policy's methods, headers and credentials combinations.
-fn check_policy(prefix: &str, input: &PolicyInput<'_>, any_origin: bool, cfg: &Config, p: &mut Problems) {
+fn check_policy(
+    prefix: &str,
+    input: &PolicyInput<'_>,
+    any_origin: bool,
+    cfg: &Config,
+    p: &mut Problems,
+) {
     validate_tokens(prefix, "allow_methods", input.methods, p);
     validate_tokens(prefix, "allow_headers", input.headers, p);
     validate_tokens(prefix, "expose_headers", input.expose, p);
@@ -733,7 +830,10 @@ fn check_policy(prefix: &str, input: &PolicyInput<'_>, any_origin: bool, cfg: &C
             "use at most 7200",
         ));
     }
-    if cfg.preset == Preset::Starlette || !input.credentials || cfg.dangerously_allow_credentials_with_wildcards {
+    if cfg.preset == Preset::Starlette
+        || !input.credentials
+        || cfg.dangerously_allow_credentials_with_wildcards
+    {
         return;
     }
     let wild = |v: &[String]| v.iter().any(|s| s == "*");
@@ -742,7 +842,7 @@ fn check_policy(prefix: &str, input: &PolicyInput<'_>, any_origin: bool, cfg: &C
             format!("{prefix}{key}"),
             "*",
             "\"*\" cannot be combined with allow_credentials: browsers refuse a wildcard on credentialed requests, and reflecting instead would let every site read your users' data",
-            format!("list the allowed values explicitly, or (if you really mean it) set dangerously_allow_credentials_with_wildcards = true"),
+            "list the allowed values explicitly, or (if you really mean it) set dangerously_allow_credentials_with_wildcards = true",
         ))
     };
     if any_origin {
@@ -882,7 +982,12 @@ impl Cors {
                 return (Lookup::Allowed(m), Some(origin), reasons);
             }
         }
-        let global = |by| Lookup::Allowed(OriginMatch { rule: global_rule, by });
+        let global = |by| {
+            Lookup::Allowed(OriginMatch {
+                rule: global_rule,
+                by,
+            })
+        };
         if let Some(by) = e.global.current.load().lookup(text, tuple.as_ref()) {
             return (global(by), Some(origin), reasons);
         }
@@ -890,7 +995,12 @@ impl Cors {
             return (global(MatchedBy::Fst), Some(origin), reasons);
         }
         if !null_listed_only {
-            if let Some((_, i)) = e.statics.global_regexes.as_ref().and_then(|g| g.first_match(text)) {
+            if let Some((_, i)) = e
+                .statics
+                .global_regexes
+                .as_ref()
+                .and_then(|g| g.first_match(text))
+            {
                 return (global(MatchedBy::Regex(i)), Some(origin), reasons);
             }
             if e.policies[global_rule].any_origin {
@@ -917,7 +1027,11 @@ impl Cors {
                 }
             }
         }
-        reasons.add(if is_null { Reason::NullOriginNotAllowed } else { Reason::OriginNotAllowed });
+        reasons.add(if is_null {
+            Reason::NullOriginNotAllowed
+        } else {
+            Reason::OriginNotAllowed
+        });
         (Lookup::Denied, Some(origin), reasons)
     }
 
@@ -927,7 +1041,10 @@ impl Cors {
         self.evaluate_matched(req).0
     }
 
-    pub(crate) fn evaluate_matched<'a>(&'a self, req: &RequestView<'a>) -> (Decision<'a>, Option<OriginMatch>) {
+    pub(crate) fn evaluate_matched<'a>(
+        &'a self,
+        req: &RequestView<'a>,
+    ) -> (Decision<'a>, Option<OriginMatch>) {
         let e = &*self.inner;
         let b = &e.behavior;
         let (lookup, origin, mut reasons) = self.lookup(req);
@@ -964,7 +1081,8 @@ impl Cors {
         let mut headers = Headers::new();
         let cors = req.origin().is_some();
         if cors && (allowed || b.headers_on_denial) {
-            let reflect = allowed && (!policy.any_origin || (policy.credentials && b.reflect_with_any_origin));
+            let reflect = allowed
+                && (!policy.any_origin || (policy.credentials && b.reflect_with_any_origin));
             if policy.any_origin && (b.headers_on_denial || !reflect) {
                 // Standard's wildcard, or Starlette's `simple_headers` entry.
                 headers.push(HeaderName::AllowOrigin, b"*");
@@ -1108,7 +1226,11 @@ impl Cors {
             }
             return Decision::Preflight(Preflight {
                 allowed: ok,
-                status: if ok { b.preflight_ok_status } else { b.preflight_denied_status },
+                status: if ok {
+                    b.preflight_ok_status
+                } else {
+                    b.preflight_denied_status
+                },
                 headers,
                 body: starlette_failure_body(!allowed_origin, !method_ok, !headers_ok, !pna_ok),
                 content_type: Some("text/plain; charset=utf-8"),

@@ -31,7 +31,8 @@ impl Explanation {
     pub(crate) fn new(d: &Decision<'_>, matched: Option<(String, String)>) -> Explanation {
         let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
         let pairs = |it: &mut dyn Iterator<Item = (HeaderName, &[u8])>| -> Vec<(String, String)> {
-            it.map(|(n, v)| (n.canonical().to_string(), text(v))).collect()
+            it.map(|(n, v)| (n.canonical().to_string(), text(v)))
+                .collect()
         };
         let mut reasons: Vec<String> = Vec::new();
         for r in d.reasons().iter() {
@@ -76,7 +77,10 @@ impl Explanation {
                 kind: "reject",
                 allowed: false,
                 status: Some(r.status),
-                headers: r.vary.map(|v| vec![("Vary".into(), v.into())]).unwrap_or_default(),
+                headers: r
+                    .vary
+                    .map(|v| vec![("Vary".into(), v.into())])
+                    .unwrap_or_default(),
                 body: Some(String::new()),
                 reasons,
                 matched_rule,
@@ -88,7 +92,9 @@ impl Explanation {
                 status: None,
                 headers: Vec::new(),
                 body: None,
-                reasons: vec![format!("the dynamic origin predicate must be asked about {o}")],
+                reasons: vec![format!(
+                    "the dynamic origin predicate must be asked about {o}"
+                )],
                 matched_rule,
                 matched_by,
             },

@@ -55,7 +55,9 @@ pub(crate) struct RegexGroup {
 }
 
 impl RegexGroup {
-    pub(crate) fn build(each: Vec<(regex::Regex, u32, u32)>) -> Result<Option<RegexGroup>, regex::Error> {
+    pub(crate) fn build(
+        each: Vec<(regex::Regex, u32, u32)>,
+    ) -> Result<Option<RegexGroup>, regex::Error> {
         if each.is_empty() {
             return Ok(None);
         }
@@ -93,7 +95,11 @@ pub(crate) struct StaticIndex {
 
 impl StaticIndex {
     /// The lowest-numbered rule admitting `origin` (the global policy aside).
-    pub(crate) fn lookup_rules(&self, origin: &str, parsed: Option<&OriginRef<'_>>) -> Option<OriginMatch> {
+    pub(crate) fn lookup_rules(
+        &self,
+        origin: &str,
+        parsed: Option<&OriginRef<'_>>,
+    ) -> Option<OriginMatch> {
         fn consider(best: &mut Option<OriginMatch>, rule: u32, by: MatchedBy) {
             if best.is_none_or(|b| (rule as usize) < b.rule) {
                 *best = Some(OriginMatch {
@@ -181,7 +187,9 @@ impl AsRef<[u8]> for FstBytes {
 
 impl std::fmt::Debug for FstOrigins {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FstOrigins").field("len", &self.set.len()).finish()
+        f.debug_struct("FstOrigins")
+            .field("len", &self.set.len())
+            .finish()
     }
 }
 
@@ -200,7 +208,12 @@ impl FstOrigins {
     /// Wraps bytes produced by [`build_fst`].
     pub fn from_bytes(bytes: Vec<u8>) -> Result<FstOrigins, ConfigError> {
         let set = fst::Set::new(FstBytes::Owned(bytes)).map_err(|e| {
-            ConfigError::new("allow_origins_file", "(bytes)", format!("not an fst set: {e}"), "build it with `cors index build`")
+            ConfigError::new(
+                "allow_origins_file",
+                "(bytes)",
+                format!("not an fst set: {e}"),
+                "build it with `cors index build`",
+            )
         })?;
         Ok(FstOrigins { set })
     }
@@ -209,7 +222,14 @@ impl FstOrigins {
     /// `mmap` feature is on (the default).
     pub fn open(path: &Path) -> Result<FstOrigins, ConfigError> {
         let shown = path.display().to_string();
-        let err = |m: String| ConfigError::new("allow_origins_file", &shown, m, "build the file with `cors index build origins.txt -o origins.fst`");
+        let err = |m: String| {
+            ConfigError::new(
+                "allow_origins_file",
+                &shown,
+                m,
+                "build the file with `cors index build origins.txt -o origins.fst`",
+            )
+        };
         let file = std::fs::File::open(path).map_err(|e| err(format!("cannot open: {e}")))?;
         let bytes = map_file(&file).map_err(|e| err(format!("cannot read: {e}")))?;
         let set = fst::Set::new(bytes).map_err(|e| err(format!("not an fst set: {e}")))?;
@@ -298,7 +318,12 @@ where
             .insert(o)
             .map_err(|e| ConfigError::new("allow_origins_file", o, e.to_string(), ""))?;
     }
-    builder
-        .into_inner()
-        .map_err(|e| ConfigErrors::from(ConfigError::new("allow_origins_file", "", e.to_string(), "")))
+    builder.into_inner().map_err(|e| {
+        ConfigErrors::from(ConfigError::new(
+            "allow_origins_file",
+            "",
+            e.to_string(),
+            "",
+        ))
+    })
 }

@@ -168,7 +168,9 @@ fn split_scheme(s: &str) -> Option<(&str, &str)> {
     if !first.is_ascii_lowercase() {
         return None;
     }
-    if !bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')) {
+    if !bytes
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'))
+    {
         return None;
     }
     Some((scheme, &s[idx + 3..]))
@@ -176,7 +178,10 @@ fn split_scheme(s: &str) -> Option<(&str, &str)> {
 
 /// Splits `host[:port]` and validates both, for a lowercase ASCII authority.
 fn split_authority(rest: &str) -> Result<(&str, Option<u16>), MalformedOrigin> {
-    if rest.bytes().any(|b| matches!(b, b'/' | b'?' | b'#' | b'\\')) {
+    if rest
+        .bytes()
+        .any(|b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
+    {
         return Err(MalformedOrigin::HasPath);
     }
     if rest.contains('@') {
@@ -213,7 +218,8 @@ pub(crate) fn parse_port(p: &str) -> Option<u16> {
     if p.len() > 1 && p.starts_with('0') {
         return None;
     }
-    p.parse::<u16>().ok()
+    // Port 0 cannot be connected to, so no page has it in its origin.
+    p.parse::<u16>().ok().filter(|n| *n != 0)
 }
 
 /// A lowercase host: a bracketed canonical IPv6 address, or dot-separated
@@ -405,10 +411,20 @@ pub fn parse_configured_origin(
                 match after.strip_prefix(':') {
                     Some(p) => (&lowered[..=end], Some(p)),
                     None if after.is_empty() => (&lowered[..=end], None),
-                    None => return Err(err("invalid IPv6 host", "write [address] or [address]:port".into())),
+                    None => {
+                        return Err(err(
+                            "invalid IPv6 host",
+                            "write [address] or [address]:port".into(),
+                        ))
+                    }
                 }
             }
-            None => return Err(err("unterminated IPv6 host", "close the bracket: [address]".into())),
+            None => {
+                return Err(err(
+                    "unterminated IPv6 host",
+                    "close the bracket: [address]".into(),
+                ))
+            }
         }
     } else {
         match lowered.rfind(':') {
@@ -418,9 +434,12 @@ pub fn parse_configured_origin(
     };
     let mut host = host_raw.to_string();
     if let Some(inner) = host_raw.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        let addr: Ipv6Addr = inner
-            .parse()
-            .map_err(|_| err("invalid IPv6 address", "write a valid address, e.g. [::1]".into()))?;
+        let addr: Ipv6Addr = inner.parse().map_err(|_| {
+            err(
+                "invalid IPv6 address",
+                "write a valid address, e.g. [::1]".into(),
+            )
+        })?;
         host = format!("[{addr}]");
     } else {
         let host_check = validate_host(&host);
@@ -434,16 +453,25 @@ pub fn parse_configured_origin(
     }
     let mut port = None;
     if let Some(p) = port_raw {
-        let Some(n) = parse_port(p).or_else(|| p.trim_start_matches('0').parse::<u16>().ok().filter(|n| *n != 0))
-        else {
-            return Err(err("invalid port", "a port is a number from 1 to 65535".into()));
+        let Some(n) = parse_port(p).or_else(|| {
+            p.trim_start_matches('0')
+                .parse::<u16>()
+                .ok()
+                .filter(|n| *n != 0)
+        }) else {
+            return Err(err(
+                "invalid port",
+                "a port is a number from 1 to 65535".into(),
+            ));
         };
         if default_port(&scheme) == Some(n) {
             warnings.push(Warning::new(
                 WarningKind::Normalized,
                 field,
                 value,
-                format!("port {n} is the default for {scheme}; browsers omit it, so it was removed"),
+                format!(
+                    "port {n} is the default for {scheme}; browsers omit it, so it was removed"
+                ),
                 format!("write \"{scheme}://{host}\""),
             ));
         } else {
@@ -493,8 +521,14 @@ mod tests {
         assert_eq!(ok("http://localhost:3000").port, Some(3000));
         assert_eq!(ok("http://127.0.0.1:8080").host, "127.0.0.1");
         assert_eq!(ok("http://[::1]:8080").host, "[::1]");
-        assert_eq!(ok("https://xn--bcher-kva.example").host, "xn--bcher-kva.example");
-        assert_eq!(ok("chrome-extension://abcdefghijklmnop").scheme, "chrome-extension");
+        assert_eq!(
+            ok("https://xn--bcher-kva.example").host,
+            "xn--bcher-kva.example"
+        );
+        assert_eq!(
+            ok("chrome-extension://abcdefghijklmnop").scheme,
+            "chrome-extension"
+        );
         assert_eq!(ok("https://a_b.example.com").host, "a_b.example.com");
     }
 

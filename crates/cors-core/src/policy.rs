@@ -95,12 +95,17 @@ impl Behavior {
 }
 
 /// Starlette's `ALL_METHODS`, what `allow_methods=["*"]` expands to.
-pub(crate) const STARLETTE_ALL_METHODS: [&str; 8] =
-    ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY"];
+pub(crate) const STARLETTE_ALL_METHODS: [&str; 8] = [
+    "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY",
+];
 
 /// Starlette's `SAFELISTED_HEADERS`, always merged into `allow_headers`.
-pub(crate) const STARLETTE_SAFELISTED_HEADERS: [&str; 4] =
-    ["Accept", "Accept-Language", "Content-Language", "Content-Type"];
+pub(crate) const STARLETTE_SAFELISTED_HEADERS: [&str; 4] = [
+    "Accept",
+    "Accept-Language",
+    "Content-Language",
+    "Content-Type",
+];
 
 /// One rule's policy (the global policy is the last rule).
 #[derive(Debug, Clone)]
@@ -140,11 +145,15 @@ impl Policy {
     pub(crate) fn build(preset: Preset, input: PolicyInput<'_>) -> Policy {
         let any_method = input.methods.iter().any(|m| m == "*");
         let any_headers = input.headers.iter().any(|h| h == "*");
-        let (methods, allow_methods_value, any_method, headers, allow_headers_value) = match preset {
+        let (methods, allow_methods_value, any_method, headers, allow_headers_value) = match preset
+        {
             Preset::Starlette => {
                 // `if "*" in allow_methods: allow_methods = ALL_METHODS`
                 let methods: Vec<String> = if any_method {
-                    STARLETTE_ALL_METHODS.iter().map(|m| m.to_string()).collect()
+                    STARLETTE_ALL_METHODS
+                        .iter()
+                        .map(|m| m.to_string())
+                        .collect()
                 } else {
                     input.methods.to_vec()
                 };
@@ -158,7 +167,10 @@ impl Policy {
                 merged.sort();
                 merged.dedup();
                 let acah = (!any_headers && !merged.is_empty()).then(|| merged.join(", "));
-                let lowered = merged.iter().map(|h| h.to_lowercase().into_boxed_str()).collect();
+                let lowered = merged
+                    .iter()
+                    .map(|h| h.to_lowercase().into_boxed_str())
+                    .collect();
                 (
                     methods,
                     value,
@@ -168,7 +180,12 @@ impl Policy {
                 )
             }
             Preset::Standard => {
-                let methods: Vec<String> = input.methods.iter().filter(|m| *m != "*").cloned().collect();
+                let methods: Vec<String> = input
+                    .methods
+                    .iter()
+                    .filter(|m| *m != "*")
+                    .cloned()
+                    .collect();
                 let value = methods.join(", ");
                 let mut names: Vec<String> = Vec::new();
                 for h in input.headers.iter().filter(|h| *h != "*") {
@@ -194,7 +211,10 @@ impl Policy {
             any_origin: input.any_origin,
             credentials: input.credentials,
             private_network: input.private_network,
-            methods: methods.into_iter().map(|m| m.into_bytes().into_boxed_slice()).collect(),
+            methods: methods
+                .into_iter()
+                .map(|m| m.into_bytes().into_boxed_slice())
+                .collect(),
             any_method,
             headers,
             allow_methods_value: allow_methods_value.into_bytes().into_boxed_slice(),

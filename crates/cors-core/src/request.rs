@@ -68,23 +68,17 @@ impl<'a> RequestView<'a> {
         match name.len() {
             6 if name.eq_ignore_ascii_case(b"origin") => self.add_origin(value),
             29 if name.eq_ignore_ascii_case(b"access-control-request-method") => {
-                if self.request_method.is_none() {
-                    self.request_method = Some(value);
-                }
+                self.request_method.get_or_insert(value);
             }
             30 if name.eq_ignore_ascii_case(b"access-control-request-headers") => {
                 self.add_request_headers(value)
             }
             38 if name.eq_ignore_ascii_case(b"access-control-request-private-network") => {
-                if self.request_private_network.is_none() {
-                    self.request_private_network = Some(value);
-                }
+                self.request_private_network.get_or_insert(value);
             }
             7 if name.eq_ignore_ascii_case(b"upgrade") => {
                 // `Upgrade: websocket` marks a WebSocket handshake (RFC 6455).
-                if value.eq_ignore_ascii_case(b"websocket") {
-                    self.websocket = true;
-                }
+                self.websocket |= value.eq_ignore_ascii_case(b"websocket");
             }
             _ => {}
         }

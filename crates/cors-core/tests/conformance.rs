@@ -13,11 +13,17 @@ fn load() -> Vec<Value> {
 
 fn bytes(v: &Value) -> Vec<u8> {
     // Vector strings are latin-1: each char is one byte.
-    v.as_str().unwrap().chars().map(|c| c as u32 as u8).collect()
+    v.as_str()
+        .unwrap()
+        .chars()
+        .map(|c| c as u32 as u8)
+        .collect()
 }
 
 /// The response the adapter would send: (kind, status, body, headers).
-fn run(cors: &Cors, method: &[u8], headers: &[(Vec<u8>, Vec<u8>)]) -> (String, Option<u16>, Option<String>, Vec<(String, String)>) {
+type Outcome = (String, Option<u16>, Option<String>, Vec<(String, String)>);
+
+fn run(cors: &Cors, method: &[u8], headers: &[(Vec<u8>, Vec<u8>)]) -> Outcome {
     let view = RequestView::from_pairs(method, headers.iter().map(|(n, v)| (&n[..], &v[..])));
     let text = |v: &[u8]| v.iter().map(|&b| b as char).collect::<String>();
     match cors.evaluate(&view) {
@@ -25,7 +31,10 @@ fn run(cors: &Cors, method: &[u8], headers: &[(Vec<u8>, Vec<u8>)]) -> (String, O
             "preflight".into(),
             Some(p.status),
             Some(p.body.to_string()),
-            p.headers.iter().map(|(n, v)| (n.as_str().to_string(), text(v))).collect(),
+            p.headers
+                .iter()
+                .map(|(n, v)| (n.as_str().to_string(), text(v)))
+                .collect(),
         ),
         Decision::Actual(a) => {
             let mut out: Vec<(String, String)> = Vec::new();
@@ -50,7 +59,9 @@ fn run(cors: &Cors, method: &[u8], headers: &[(Vec<u8>, Vec<u8>)]) -> (String, O
             "reject".into(),
             Some(r.status),
             Some(String::new()),
-            r.vary.map(|v| vec![("vary".to_string(), v.to_string())]).unwrap_or_default(),
+            r.vary
+                .map(|v| vec![("vary".to_string(), v.to_string())])
+                .unwrap_or_default(),
         ),
         Decision::PendingOriginCheck(o) => panic!("no predicate configured, yet pending for {o}"),
     }
@@ -98,16 +109,31 @@ fn all_vectors_pass() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|h| (h[0].as_str().unwrap().to_string(), h[1].as_str().unwrap().to_string()))
+            .map(|h| {
+                (
+                    h[0].as_str().unwrap().to_string(),
+                    h[1].as_str().unwrap().to_string(),
+                )
+            })
             .collect();
         let want_status = expect["status"].as_u64().map(|s| s as u16);
         let want_body = expect["body"].as_str().map(str::to_string);
-        if kind != expect["kind"].as_str().unwrap() || status != want_status || body != want_body || got != want {
+        if kind != expect["kind"].as_str().unwrap()
+            || status != want_status
+            || body != want_body
+            || got != want
+        {
             failures.push(format!(
                 "{name}:\n   want {} {:?} {:?} {:?}\n   got  {kind} {status:?} {body:?} {got:?}",
                 expect["kind"], want_status, want_body, want
             ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} vectors failed:\n{}", failures.len(), vectors.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors failed:\n{}",
+        failures.len(),
+        vectors.len(),
+        failures.join("\n")
+    );
 }
