@@ -1,0 +1,39 @@
+"""fastcors: a drop-in, faster ``CORSMiddleware`` for Starlette and FastAPI.
+
+Change one import::
+
+    from fastcors import CORSMiddleware   # was: from starlette.middleware.cors import CORSMiddleware
+
+Same parameters, same bytes on the wire; the policy is evaluated by the Rust
+engine cors-core. See :class:`CORSMiddleware` for the opt-in extras.
+"""
+
+from __future__ import annotations
+
+from ._errors import ConfigProblem, CORSConfigError, CORSConfigWarning, CORSInternalError
+from .middleware import (
+    ALL_METHODS,
+    SAFELISTED_HEADERS,
+    CORSMiddleware,
+    Explanation,
+    OriginPredicate,
+    Origins,
+    Rule,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ALL_METHODS",
+    "SAFELISTED_HEADERS",
+    "CORSConfigError",
+    "CORSConfigWarning",
+    "CORSInternalError",
+    "CORSMiddleware",
+    "ConfigProblem",
+    "Explanation",
+    "OriginPredicate",
+    "Origins",
+    "Rule",
+    "__version__",
+]
