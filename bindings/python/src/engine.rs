@@ -138,7 +138,7 @@ impl<'py> Collected<'py> {
                 }
                 self.request_header_fields = self.request_header_fields.saturating_add(1);
             }
-            37 if name_is(name, b"access-control-request-private-network", exact) => {
+            38 if name_is(name, b"access-control-request-private-network", exact) => {
                 self.private_network.get_or_insert(value);
             }
             _ => {}
@@ -162,7 +162,7 @@ impl<'py> Collected<'py> {
                     return;
                 };
                 let n = name.as_bytes();
-                if matches!(n.len(), 6 | 29 | 30 | 37) {
+                if matches!(n.len(), 6 | 29 | 30 | 38) {
                     if let Ok(v) = t.get_item(1) {
                         c.field(n, v, exact);
                     }

@@ -706,5 +706,7 @@ class CORSMiddleware:
             await send({"type": "websocket.close", "code": 1008, "reason": "origin not allowed"})
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(preset={self.preset!r}, allow_origins={list(self._allow_origins)!r})"
+        origins = list(getattr(self, "_allow_origins", ()))
+        preset = self.preset if hasattr(self, "_engine") else "?"
+        return f"{type(self).__name__}(preset={preset!r}, allow_origins={origins!r})"
 
