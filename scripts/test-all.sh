@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every test of the project, as CI runs it, from a fresh machine:
+#   scripts/test-all.sh
+# Steps: setup; formatting and lints; Rust tests (cors-core, CLI, adapters);
+# Python tests (fastcors, Starlette's own CORS suite); fuzz smoke; real-browser
+# tests; benchmark harness check. Set SKIP_BROWSER=1, SKIP_FUZZ=1 or
+# SKIP_BENCH=1 to leave a slow step out locally (CI runs them all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+export CARGO_INCREMENTAL=0
+
+started=$(date +%s)
+declare -a timings=()
+step() {
+  local name=$1
+  shift
+  printf '\n==== %s\n' "$name"
+  local t0
+  t0=$(date +%s)
+  "$@"
+  timings+=("$(printf '%-28s %4ss' "$name" $(($(date +%s) - t0)))")
+}
+
+setup_flags=()
+[ "${SKIP_BROWSER:-0}" = 1 ] || setup_flags+=(--browser)
+[ "${SKIP_BENCH:-0}" = 1 ] || setup_flags+=(--bench)
+step "setup" bash scripts/setup.sh "${setup_flags[@]}"
+step "cargo fmt --check" cargo fmt --all -- --check
+step "cargo clippy" cargo clippy --workspace --all-targets -- -D warnings
+step "cargo test" cargo test --workspace
+step "cargo doc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps -q
+step "python tests" bash python/tests/run.sh
+[ "${SKIP_FUZZ:-0}" = 1 ] || step "fuzz smoke" bash scripts/fuzz-smoke.sh "${FUZZ_SECONDS:-30}"
+[ "${SKIP_BROWSER:-0}" = 1 ] || step "browser tests" bash tests/browser/run.sh
+[ "${SKIP_BENCH:-0}" = 1 ] || step "bench harness (quick)" bash scripts/bench.sh --quick
+
+printf '\n==== timings\n'
+printf '%s\n' "${timings[@]}"
+printf 'total %ss\n' $(($(date +%s) - started))
