@@ -67,3 +67,8 @@ pub use explain::Explanation;
 pub use index::{build_fst, FstOrigins, MatchedBy, OriginMatch};
 pub use policy::Behavior;
 pub use request::RequestView;
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
