@@ -8,9 +8,9 @@
 //! - a preflight is answered by the middleware; the wrapped service is not
 //!   called;
 //! - every response of the wrapped service gets the CORS headers and `Vary`,
-//!   error responses included (an `Err` from an inner service is turned
-//!   into its error response first), and the application's own `Vary` is
-//!   kept;
+//!   error responses included (an `Err` from an inner service stays an
+//!   `Err`, and the response actix renders for it gets the headers), and
+//!   the application's own `Vary` is kept;
 //! - a refusal (a blocked origin, or a WebSocket upgrade from a disallowed
 //!   origin) is answered `403` before the wrapped service runs, so no `101`
 //!   is ever sent for it.
@@ -59,7 +59,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header::{HeaderValue, ORIGIN, VARY};
 use actix_web::http::StatusCode;
-use actix_web::{Error, HttpRequest, HttpResponse};
+use actix_web::{Error, HttpResponse, ResponseError};
 use cors_core::{Config, ConfigErrors, Cors, Decision, RequestView};
 use futures_util::future::LocalBoxFuture;
 
@@ -161,21 +161,53 @@ fn step(cors: &Cors, req: &ServiceRequest) -> Step {
     }
 }
 
-/// Writes the decision on the wrapped service's result; an `Err` becomes
-/// its error response first, so that it gets the headers too.
+/// Writes the decision on the wrapped service's response. An `Err` keeps
+/// travelling as an error (actix renders it further out), wrapped so that
+/// its rendered response gets the headers too.
 fn finish<B>(
     result: Result<ServiceResponse<B>, Error>,
-    request: HttpRequest,
     headers: Option<ActualHeaders>,
-) -> ServiceResponse<EitherBody<B>> {
-    let mut res = match result {
-        Ok(res) => res.map_into_left_body(),
-        Err(e) => ServiceResponse::from_err(e, request).map_into_right_body(),
-    };
-    if let Some(h) = headers {
-        h.apply(res.headers_mut());
+) -> Result<ServiceResponse<EitherBody<B>>, Error> {
+    match (result, headers) {
+        (Ok(res), None) => Ok(res.map_into_left_body()),
+        (Ok(mut res), Some(h)) => {
+            h.apply(res.headers_mut());
+            Ok(res.map_into_left_body())
+        }
+        (Err(e), None) => Err(e),
+        (Err(e), Some(h)) => Err(CorsError {
+            inner: e,
+            headers: h,
+        }
+        .into()),
     }
-    res
+}
+
+/// An error of the wrapped service whose response must carry CORS headers.
+/// (Holding on to the request to render the error here is not possible:
+/// actix's router needs the request unshared while it runs.)
+#[derive(Debug)]
+struct CorsError {
+    inner: Error,
+    headers: ActualHeaders,
+}
+
+impl std::fmt::Display for CorsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.inner, f)
+    }
+}
+
+impl ResponseError for CorsError {
+    fn status_code(&self) -> StatusCode {
+        self.inner.as_response_error().status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut res = self.inner.error_response();
+        self.headers.apply(res.headers_mut());
+        res
+    }
 }
 
 async fn call_inner<S, B>(
@@ -186,8 +218,7 @@ async fn call_inner<S, B>(
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
 {
-    let request = req.request().clone();
-    Ok(finish(service.call(req).await, request, headers))
+    finish(service.call(req).await, headers)
 }
 
 /// The slow path: a dynamic async origin predicate must answer first.
@@ -230,9 +261,8 @@ where
         match step(&self.cors, &req) {
             Step::Answer(res) => Box::pin(ready(Ok(req.into_response(res).map_into_right_body()))),
             Step::Call(headers) => {
-                let request = req.request().clone();
                 let fut = self.service.call(req);
-                Box::pin(async move { Ok(finish(fut.await, request, headers)) })
+                Box::pin(async move { finish(fut.await, headers) })
             }
             Step::Check(origin) => Box::pin(check_then_call(
                 self.service.clone(),
