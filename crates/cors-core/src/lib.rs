@@ -43,8 +43,11 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod builder;
+mod compile;
 pub mod config;
 pub mod decision;
+mod dynamic;
 mod engine;
 pub mod error;
 mod explain;
@@ -56,12 +59,14 @@ pub mod pattern;
 mod policy;
 pub mod request;
 
+pub use builder::CorsBuilder;
 pub use config::{Config, Preset, RuleConfig};
 pub use decision::{
     merge_vary, Actual, Decision, HeaderName, Headers, Preflight, Reason, Reasons, Reject,
     VaryMode, VaryUpdate,
 };
-pub use engine::{Cors, CorsBuilder, DynamicOrigins, OriginPredicate};
+pub use dynamic::{DynamicOrigins, OriginPredicate, PredicateFuture};
+pub use engine::Cors;
 pub use error::{ConfigError, ConfigErrors, Warning, WarningKind};
 pub use explain::Explanation;
 pub use index::{build_fst, FstOrigins, MatchedBy, OriginMatch};
