@@ -691,14 +691,9 @@ class CORSMiddleware:
         if result is None or result[0] == _PENDING:
             await self.app(scope, receive, send)
             return
-        _, status, headers, _body = result
+        _, status, headers, body = result
         extensions = scope.get("extensions") or {}
         if "websocket.http.response" in extensions:
-            body = b"Forbidden"
-            headers = list(headers) + [
-                (b"content-length", str(len(body)).encode("latin-1")),
-                (b"content-type", b"text/plain; charset=utf-8"),
-            ]
             await send({"type": "websocket.http.response.start", "status": status, "headers": headers})
             await send({"type": "websocket.http.response.body", "body": body})
         else:
