@@ -358,3 +358,73 @@ pub fn grants(headers: &[(String, String)]) -> bool {
             || n.eq_ignore_ascii_case("access-control-allow-credentials")
     })
 }
+
+/// A response head read off a real socket.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+}
+
+impl RawResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends `head` (request line and headers, without the blank line) over a
+/// fresh TCP connection and reads the response head only, so that a `101`
+/// can be seen without waiting for the WebSocket to close.
+pub fn raw_http(addr: std::net::SocketAddr, head: &str) -> RawResponse {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(s, "{head}\r\n\r\n").unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let head = text.split("\r\n\r\n").next().unwrap_or("");
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    RawResponse { status, headers }
+}
+
+/// A WebSocket handshake request head for `path` from `origin`.
+pub fn ws_handshake(path: &str, origin: &str) -> String {
+    format!(
+        "GET {path} HTTP/1.1\r\nhost: localhost\r\norigin: {origin}\r\nupgrade: websocket\r\n\
+         connection: Upgrade\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ=="
+    )
+}
+
+/// The policy the framework-specific tests use.
+pub fn app_config() -> Cors {
+    Cors::builder()
+        .allow_origins(["https://app.example.com"])
+        .allow_methods(["GET", "PUT", "POST", "DELETE"])
+        .allow_headers(["content-type"])
+        .expose_headers(["x-total"])
+        .build()
+        .expect("app config")
+}
+
+pub const ALLOWED: &str = "https://app.example.com";
+pub const DENIED: &str = "https://evil.example.net";
