@@ -10,8 +10,8 @@ origin, where :class:`PageServer` collects them.
 Host names reach 127.0.0.1 through Chromium's ``--host-resolver-rules``;
 nothing leaves loopback. Every process is started in its own process group,
 registered, and killed by :func:`stop_all` (teardown, ``atexit``, SIGTERM),
-and its pid is appended to ``$BROWSER_PIDFILE`` when set so that run.sh can
-kill leftovers even if pytest itself is killed.
+and listed in ``$BROWSER_PIDFILE`` while it lives (when set) so that run.sh
+can kill leftovers even if pytest itself is killed.
 """
 
 from __future__ import annotations
@@ -122,19 +122,27 @@ _live: list[ManagedProcess] = []
 _live_lock = threading.Lock()
 
 
+def _write_pidfile() -> None:
+    """Keeps ``$BROWSER_PIDFILE`` listing the live processes (pid and
+    program), so that run.sh can kill them if pytest itself dies, and only
+    them (it checks the program before killing)."""
+    pidfile = os.environ.get("BROWSER_PIDFILE")
+    if pidfile:
+        with open(pidfile, "w") as f:
+            f.writelines(f"{p.popen.pid}\t{p.argv[0]}\n" for p in _live)
+
+
 def _register(proc: ManagedProcess) -> None:
     with _live_lock:
         _live.append(proc)
-    pidfile = os.environ.get("BROWSER_PIDFILE")
-    if pidfile:
-        with open(pidfile, "a") as f:
-            f.write(f"{proc.popen.pid}\n")
+        _write_pidfile()
 
 
 def _unregister(proc: ManagedProcess) -> None:
     with _live_lock:
         if proc in _live:
             _live.remove(proc)
+        _write_pidfile()
 
 
 def stop_all() -> None:
@@ -382,6 +390,8 @@ def build_rust_examples(backends: list[Backend]) -> RustBuild:
                               stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as exc:
         return RustBuild(output=f"cargo build timed out after {exc.timeout:.0f}s", returncode=-1)
+    except FileNotFoundError:
+        return RustBuild(output="cargo not found on PATH", returncode=-1)
     build = RustBuild(output=done.stderr, returncode=done.returncode)
     wanted = {str(b.example) for b in rust}
     for line in done.stdout.splitlines():
