@@ -122,8 +122,7 @@ async fn errors_from_inner_services_are_rendered_with_headers() {
     .await;
     let err = atest::try_call_service(&app, get("/data", Some(ALLOWED)).to_request())
         .await
-        .err()
-        .expect("the inner error stays an error");
+        .expect_err("the inner error stays an error");
     let res = err.error_response();
     assert_eq!(res.status(), StatusCode::BAD_GATEWAY);
     assert_eq!(
