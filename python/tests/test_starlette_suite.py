@@ -1,0 +1,36 @@
+"""Starlette 1.10.0's own tests/middleware/test_cors.py against fastcors (only
+its import changed), extracted from the sdist at test time."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+HERE = Path(__file__).resolve().parent
+
+
+def test_starlettes_own_cors_tests_pass() -> None:
+    try:
+        from starlette_suite import extract
+
+        test_file = extract()
+    except Exception as exc:  # pragma: no cover - no sdist and no registry
+        pytest.skip(f"Starlette's sdist is not available: {exc}")
+    env = dict(os.environ)
+    src = HERE.parent / "src"
+    if (src / "fastcors").is_dir() and any((src / "fastcors").glob("_native*")):
+        env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-W", "error", "-W", "ignore::fastcors.CORSConfigWarning",
+         str(test_file.relative_to(test_file.parents[2]))],
+        cwd=test_file.parents[2], env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+    passed = int(re.search(r"(\d+) passed", proc.stdout).group(1))  # type: ignore[union-attr]
+    assert passed >= 18
