@@ -77,6 +77,20 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     tr.write_line(f"{'':{width}}  " + "  ".join(f"{n:>14}" for n in names))
     for key, cells in rows.items():
         tr.write_line(f"{key:{width}}  " + "  ".join(f"{cells.get(n, '-'):>14}" for n in names))
+    tr.write_line("")
+    tr.write_line("Chromium's console reasons for blocked fetches:")
+    reasons: dict[tuple[str, str], list[str]] = {}
+    for name in names:
+        value = _runs[name]
+        if not isinstance(value, BrowserRun):
+            continue
+        for role, results in value.results.items():
+            for scenario, outcome in results.items():
+                if outcome.get("outcome") == "blocked":
+                    reason_key = (f"{role}/{scenario}", outcome.get("reason", "(no console message)"))
+                    reasons.setdefault(reason_key, []).append(name)
+    for (scenario, reason), backends in sorted(reasons.items()):
+        tr.write_line(f"  {scenario} [{', '.join(backends)}]: {reason}")
     for name in names:
         if not isinstance(_runs[name], BrowserRun):
             first_line = str(_runs[name]).splitlines()[0] if str(_runs[name]) else type(_runs[name]).__name__

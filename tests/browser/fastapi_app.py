@@ -23,7 +23,6 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from fastapi import FastAPI, Request, Response, WebSocket, WebSocketDisconnect
-
 from fastcors import CORSMiddleware
 
 Scope = MutableMapping[str, Any]

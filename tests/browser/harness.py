@@ -32,7 +32,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 BROWSER_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BROWSER_DIR.parent.parent
@@ -60,8 +60,8 @@ CARGO_BUILD_TIMEOUT = 1500.0
 class ManagedProcess:
     """A child process in its own process group, output to a log file."""
 
-    def __init__(self, name: str, argv: list[str], log_path: Path, *, env: Optional[dict[str, str]] = None,
-                 cwd: Optional[Path] = None) -> None:
+    def __init__(self, name: str, argv: list[str], log_path: Path, *, env: dict[str, str] | None = None,
+                 cwd: Path | None = None) -> None:
         self.name = name
         self.argv = argv
         self.log_path = log_path
@@ -194,6 +194,15 @@ def wait_for_port(port: int, proc: ManagedProcess, timeout: float = SERVER_START
 # -------------------------------------------------------------- page server
 
 
+class _QuietHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Chromium is killed with keep-alive connections open: not an error.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class PageServer:
     """Serves the scenario page on every page origin (the host name decides
     the origin; the server is the same) and collects the POSTed outcomes."""
@@ -203,8 +212,7 @@ class PageServer:
         self._cond = threading.Condition()
         self.requests: list[str] = []
         handler = self._handler_class()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietHTTPServer(("127.0.0.1", 0), handler)
         self.port = int(self._httpd.server_address[1])
         self._thread = threading.Thread(target=self._httpd.serve_forever, name="page-server", daemon=True)
         self._thread.start()
@@ -340,8 +348,8 @@ class Backend:
     #: ``starlette`` (fastcors's drop-in default) or ``standard``.
     preset: str
     #: For the Rust adapters: the package and example to build.
-    crate: Optional[str] = None
-    example: Optional[str] = None
+    crate: str | None = None
+    example: str | None = None
 
     @property
     def is_rust(self) -> bool:
@@ -415,7 +423,7 @@ def render_config(policy: str, page_port: int, workdir: Path) -> Path:
 
 
 def start_api(backend: Backend, policy: str, page_port: int, workdir: Path,
-              rust_build: Optional[RustBuild]) -> tuple[ManagedProcess, int]:
+              rust_build: RustBuild | None) -> tuple[ManagedProcess, int]:
     """Starts one API server for ``policy`` and waits until it listens."""
     port = free_port()
     log = workdir / f"{backend.name}-{policy}.log"
@@ -540,15 +548,16 @@ def websocket_handshake_status(port: int, origin: str) -> int:
     with (101 when it upgrades), read without a browser."""
     from websockets.exceptions import InvalidStatus
     from websockets.sync.client import connect
+    from websockets.typing import Origin
 
     try:
-        with connect(f"ws://127.0.0.1:{port}/ws", origin=origin, open_timeout=5, close_timeout=1):  # type: ignore[arg-type]
+        with connect(f"ws://127.0.0.1:{port}/ws", origin=Origin(origin), open_timeout=5, close_timeout=1):
             return 101
     except InvalidStatus as exc:
         return int(exc.response.status_code)
 
 
-def run_backend(backend: Backend, pages: PageServer, workdir: Path, rust_build: Optional[RustBuild]) -> BrowserRun:
+def run_backend(backend: Backend, pages: PageServer, workdir: Path, rust_build: RustBuild | None) -> BrowserRun:
     """Starts the backend's servers and Chromium, collects every page's
     report, and stops what it started (also on failure)."""
     workdir.mkdir(parents=True, exist_ok=True)
