@@ -3,7 +3,7 @@
 //! [`CorsMiddleware`] works on an `App`, a `Scope` or a `Resource`. It only
 //! translates: it builds a [`cors_core::RequestView`] from the request
 //! headers (borrowing them), asks [`cors_core::Cors::evaluate`], and writes
-//! the [`Decision`](cors_core::Decision) back:
+//! the [`Decision`] back:
 //!
 //! - a preflight is answered by the middleware; the wrapped service is not
 //!   called;

@@ -1,11 +1,11 @@
-//! CORS for axum, hyper and tonic: a thin [tower] adapter over
+//! CORS for axum, hyper and tonic: a thin tower adapter over
 //! [`cors_core`].
 //!
 //! [`CorsLayer`] wraps any [`tower_service::Service`] over `http` 1.x
 //! requests and responses. The adapter only translates: it builds a
 //! [`cors_core::RequestView`] from the request headers (borrowing them),
 //! asks [`cors_core::Cors::evaluate`], and writes the
-//! [`Decision`](cors_core::Decision) back:
+//! [`Decision`] back:
 //!
 //! - a preflight is answered by the layer; the inner service is not called;
 //! - every response of the inner service gets the CORS headers and `Vary`,

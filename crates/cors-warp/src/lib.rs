@@ -2,7 +2,7 @@
 //!
 //! The wrapper only translates: it builds a [`cors_core::RequestView`] from
 //! the request headers, asks [`cors_core::Cors::evaluate`], and writes the
-//! [`Decision`](cors_core::Decision) back:
+//! [`Decision`] back:
 //!
 //! - a preflight is answered by the wrapper; the wrapped filter is not run;
 //! - every response of the wrapped filter gets the CORS headers and `Vary`,
