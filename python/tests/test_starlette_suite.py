@@ -24,7 +24,7 @@ def test_starlettes_own_cors_tests_pass() -> None:
         pytest.skip(f"Starlette's sdist is not available: {exc}")
     env = dict(os.environ)
     src = HERE.parent / "src"
-    if (src / "fastcors").is_dir() and any((src / "fastcors").glob("_native*")):
+    if (src / "fastcors").is_dir() and any((src / "fastcors").glob("_native*.so")):
         env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-W", "error", "-W", "ignore::fastcors.CORSConfigWarning",
