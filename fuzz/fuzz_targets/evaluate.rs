@@ -25,13 +25,18 @@ fn stat(i: usize) {
     let n = STATS[i].fetch_add(1, Ordering::Relaxed);
     if i == 0 && n % 20_000 == 0 && std::env::var_os("FASTCORS_FUZZ_STATS").is_some() {
         let v: Vec<u64> = STATS.iter().map(|s| s.load(Ordering::Relaxed)).collect();
-        eprintln!("inputs {} built {} decisions {} allowed {}", v[0], v[1], v[2], v[3]);
+        eprintln!(
+            "inputs {} built {} decisions {} allowed {}",
+            v[0], v[1], v[2], v[3]
+        );
     }
 }
 
 fuzz_target!(|input: Input| {
     stat(0);
-    let Ok(cors) = Cors::from_config(&input.config.to_config()) else { return };
+    let Ok(cors) = Cors::from_config(&input.config.to_config()) else {
+        return;
+    };
     stat(1);
     for r in std::iter::once(&input.first).chain(input.more.iter().take(3)) {
         let req = r.to_req(&input.config);

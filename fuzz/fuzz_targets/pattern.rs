@@ -21,7 +21,11 @@ struct Input {
     remove: u8,
 }
 
-fn expected(pats: &[(u32, OriginPattern)], o: &OriginRef<'_>, skip: Option<&OriginPattern>) -> Option<u32> {
+fn expected(
+    pats: &[(u32, OriginPattern)],
+    o: &OriginRef<'_>,
+    skip: Option<&OriginPattern>,
+) -> Option<u32> {
     pats.iter()
         .filter(|(_, p)| skip.is_none_or(|s| !same_spec(s, p)))
         .filter(|(_, p)| p.matches(o))
@@ -30,26 +34,43 @@ fn expected(pats: &[(u32, OriginPattern)], o: &OriginRef<'_>, skip: Option<&Orig
 }
 
 fn same_spec(a: &OriginPattern, b: &OriginPattern) -> bool {
-    a.scheme() == b.scheme() && a.domain() == b.domain() && a.is_wildcard() == b.is_wildcard() && a.ports() == b.ports()
+    a.scheme() == b.scheme()
+        && a.domain() == b.domain()
+        && a.is_wildcard() == b.is_wildcard()
+        && a.ports() == b.ports()
 }
 
 fuzz_target!(|input: Input| {
     let mut pats: Vec<(u32, OriginPattern)> = Vec::new();
     for (i, s) in input.patterns.iter().take(8).enumerate() {
         let mut w = Vec::new();
-        let Ok(p) = OriginPattern::parse("allow_origin_patterns[0]", s, input.allow_public_suffix, &mut w) else {
+        let Ok(p) = OriginPattern::parse(
+            "allow_origin_patterns[0]",
+            s,
+            input.allow_public_suffix,
+            &mut w,
+        ) else {
             continue;
         };
         // The canonical form is a fixed point.
         let canon = p.to_string();
         let q = OriginPattern::parse("p", &canon, input.allow_public_suffix, &mut Vec::new())
             .unwrap_or_else(|e| panic!("{s:?} -> {canon:?} no longer parses: {e}"));
-        assert!(same_spec(&p, &q), "{s:?} -> {canon:?} parses differently: {p:?} vs {q:?}");
+        assert!(
+            same_spec(&p, &q),
+            "{s:?} -> {canon:?} parses differently: {p:?} vs {q:?}"
+        );
         assert!(!p.domain().is_empty());
-        assert!(p.is_wildcard() || !matches!(p.ports(), PortSpec::Default), "no-wildcard pattern without port wildcard: {s:?}");
+        assert!(
+            p.is_wildcard() || !matches!(p.ports(), PortSpec::Default),
+            "no-wildcard pattern without port wildcard: {s:?}"
+        );
         if let PortSpec::List(l) = p.ports() {
             assert!(!l.is_empty() && !l.contains(&0));
-            assert!(l.windows(2).all(|w| w[0] < w[1]), "port list not sorted/deduplicated");
+            assert!(
+                l.windows(2).all(|w| w[0] < w[1]),
+                "port list not sorted/deduplicated"
+            );
         }
         pats.push((i as u32, p));
     }
@@ -61,7 +82,9 @@ fuzz_target!(|input: Input| {
 
     let mut origins: Vec<Vec<u8>> = input.origins.iter().take(8).cloned().collect();
     for (pi, labels, port) in input.made.iter().take(8) {
-        let Some((_, p)) = pats.get(*pi as usize % pats.len().max(1)) else { break };
+        let Some((_, p)) = pats.get(*pi as usize % pats.len().max(1)) else {
+            break;
+        };
         let mut s = format!("{}://", p.scheme());
         if p.is_wildcard() || !labels.is_empty() {
             s.push_str(labels);
@@ -76,27 +99,46 @@ fuzz_target!(|input: Input| {
         origins.push(s.into_bytes());
     }
 
-    let removed = pats.get(input.remove as usize % pats.len().max(1)).map(|(_, p)| p.clone());
+    let removed = pats
+        .get(input.remove as usize % pats.len().max(1))
+        .map(|(_, p)| p.clone());
     let mut after = index.clone();
     if let Some(r) = &removed {
         assert!(after.remove(r));
     }
     for raw in &origins {
-        let Ok(RequestOrigin::Tuple(o)) = parse_request_origin(raw) else { continue };
+        let Ok(RequestOrigin::Tuple(o)) = parse_request_origin(raw) else {
+            continue;
+        };
         for (_, p) in &pats {
             if p.matches(&o) {
                 // Naive check: same scheme, admitted port, host at a label boundary.
                 assert_eq!(o.scheme, p.scheme());
                 let d = p.domain();
                 if p.is_wildcard() {
-                    assert!(o.host.len() > d.len() + 1 && o.host.ends_with(&format!(".{d}")), "{} ~ {}", o.serialized, p.source());
+                    assert!(
+                        o.host.len() > d.len() + 1 && o.host.ends_with(&format!(".{d}")),
+                        "{} ~ {}",
+                        o.serialized,
+                        p.source()
+                    );
                 } else {
                     assert_eq!(o.host, d);
                 }
                 assert!(p.ports().admits(o.port));
             }
         }
-        assert_eq!(index.lookup(&o), expected(&pats, &o, None), "lookup of {}", o.serialized);
-        assert_eq!(after.lookup(&o), expected(&pats, &o, removed.as_ref()), "lookup after removal of {}", o.serialized);
+        assert_eq!(
+            index.lookup(&o),
+            expected(&pats, &o, None),
+            "lookup of {}",
+            o.serialized
+        );
+        assert_eq!(
+            after.lookup(&o),
+            expected(&pats, &o, removed.as_ref()),
+            "lookup after removal of {}",
+            o.serialized
+        );
     }
 });

@@ -55,7 +55,10 @@ fn fixtures() -> &'static [Fixture] {
                 precomputed: &[],
             },
             Fixture {
-                cors: base(Preset::Starlette).allow_headers(["X-Token"]).build().unwrap(),
+                cors: base(Preset::Starlette)
+                    .allow_headers(["X-Token"])
+                    .build()
+                    .unwrap(),
                 precomputed: &["Accept, Accept-Language, Content-Language, Content-Type, X-Token"],
             },
             Fixture {
@@ -96,7 +99,8 @@ trait Dangerous {
 }
 impl Dangerous for cors_core::CorsBuilder {
     fn config_mut_dangerous(mut self) -> Self {
-        self.config_mut().dangerously_allow_credentials_with_wildcards = true;
+        self.config_mut()
+            .dangerously_allow_credentials_with_wildcards = true;
         self
     }
 }
@@ -111,20 +115,32 @@ struct Input {
     extra: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
-const ORIGINS: &[&[u8]] = &[b"https://a.example", b"https://b.example", b"https://evil.example", b"null"];
+const ORIGINS: &[&[u8]] = &[
+    b"https://a.example",
+    b"https://b.example",
+    b"https://evil.example",
+    b"null",
+];
 const METHODS: &[&[u8]] = &[b"GET", b"PUT", b"DELETE", b"get"];
 
 fuzz_target!(|input: Input| {
     let all = fixtures();
     let fx = &all[input.config as usize % all.len()];
-    let mut req = Req { method: b"OPTIONS".to_vec(), ..Default::default() };
-    req.fields.push((b"origin".to_vec(), ORIGINS[input.origin as usize % ORIGINS.len()].to_vec()));
+    let mut req = Req {
+        method: b"OPTIONS".to_vec(),
+        ..Default::default()
+    };
+    req.fields.push((
+        b"origin".to_vec(),
+        ORIGINS[input.origin as usize % ORIGINS.len()].to_vec(),
+    ));
     req.fields.push((
         b"access-control-request-method".to_vec(),
         METHODS[input.method as usize % METHODS.len()].to_vec(),
     ));
     for f in input.fields.iter().take(12) {
-        req.fields.push((b"access-control-request-headers".to_vec(), f.clone()));
+        req.fields
+            .push((b"access-control-request-headers".to_vec(), f.clone()));
     }
     for (n, v) in input.extra.iter().take(8) {
         req.fields.push((n.clone(), v.clone()));

@@ -76,7 +76,9 @@ impl Req {
     /// Every value is free of control characters other than HTAB (what an
     /// HTTP parser would ever hand over).
     pub fn values_are_clean(&self) -> bool {
-        self.fields.iter().all(|(_, v)| v.iter().all(|&b| !is_ctl(b)))
+        self.fields
+            .iter()
+            .all(|(_, v)| v.iter().all(|&b| !is_ctl(b)))
     }
 }
 
@@ -101,25 +103,45 @@ fn same_slice(a: &[u8], b: &[u8]) -> bool {
 /// in both presets. `precomputed_acah` lists the values the configuration may
 /// send in `Access-Control-Allow-Headers` besides mirrored request fields
 /// (`None`: do not check).
-pub fn check_invariants(cors: &Cors, req: &Req, d: &Decision<'_>, precomputed_acah: Option<&[&str]>) {
+pub fn check_invariants(
+    cors: &Cors,
+    req: &Req,
+    d: &Decision<'_>,
+    precomputed_acah: Option<&[&str]>,
+) {
     let preset = cors.preset();
     let origins = req.origins();
     let acrh = req.acrh();
     let headers: Vec<(HeaderName, &[u8])> = match d {
         Decision::Preflight(p) => {
             if p.allowed {
-                assert!((200..300).contains(&p.status), "allowed preflight with status {}", p.status);
+                assert!(
+                    (200..300).contains(&p.status),
+                    "allowed preflight with status {}",
+                    p.status
+                );
             } else {
-                assert!(p.status >= 400, "refused preflight with status {}", p.status);
+                assert!(
+                    p.status >= 400,
+                    "refused preflight with status {}",
+                    p.status
+                );
             }
-            assert!(req.is_preflight(), "a preflight decision for a non-preflight request");
+            assert!(
+                req.is_preflight(),
+                "a preflight decision for a non-preflight request"
+            );
             p.headers.iter().collect()
         }
         Decision::Actual(a) => {
             assert_eq!(a.cors, !origins.is_empty());
             assert!(!a.allowed || a.cors, "allowed without an Origin");
             if !a.cors {
-                assert!(a.headers.is_empty(), "CORS headers without an Origin: {:?}", a.headers);
+                assert!(
+                    a.headers.is_empty(),
+                    "CORS headers without an Origin: {:?}",
+                    a.headers
+                );
             }
             assert!(!req.is_preflight(), "an actual decision for a preflight");
             a.headers.iter().collect()
@@ -146,8 +168,14 @@ pub fn check_invariants(cors: &Cors, req: &Req, d: &Decision<'_>, precomputed_ac
         assert!(n <= 1, "{} appears {n} times: {headers:?}", name.as_str());
     }
 
-    let acao = headers.iter().find(|(h, _)| *h == HeaderName::AllowOrigin).map(|(_, v)| *v);
-    let acac = headers.iter().find(|(h, _)| *h == HeaderName::AllowCredentials).map(|(_, v)| *v);
+    let acao = headers
+        .iter()
+        .find(|(h, _)| *h == HeaderName::AllowOrigin)
+        .map(|(_, v)| *v);
+    let acac = headers
+        .iter()
+        .find(|(h, _)| *h == HeaderName::AllowCredentials)
+        .map(|(_, v)| *v);
     if let Some(v) = acac {
         assert_eq!(v, b"true");
     }
@@ -158,9 +186,16 @@ pub fn check_invariants(cors: &Cors, req: &Req, d: &Decision<'_>, precomputed_ac
             let first = origins.first().copied().expect("ACAO echo without Origin");
             assert_eq!(v, first, "ACAO is not the request origin");
             let parsed = parse_request_origin(first);
-            assert!(parsed.is_ok(), "reflected a malformed origin {:?}", String::from_utf8_lossy(first));
+            assert!(
+                parsed.is_ok(),
+                "reflected a malformed origin {:?}",
+                String::from_utf8_lossy(first)
+            );
             let s = std::str::from_utf8(first).unwrap();
-            assert!(cors.is_allowed_origin(s), "reflected a disallowed origin {s}");
+            assert!(
+                cors.is_allowed_origin(s),
+                "reflected a disallowed origin {s}"
+            );
             if preset == Preset::Standard {
                 assert_eq!(origins.len(), 1, "reflected one of several Origin fields");
             }
@@ -173,7 +208,10 @@ pub fn check_invariants(cors: &Cors, req: &Req, d: &Decision<'_>, precomputed_ac
             continue;
         }
         if let Some(f) = acrh.iter().find(|f| within(v, f)) {
-            assert!(same_slice(v, f), "ACAH is part of a request field, not the field");
+            assert!(
+                same_slice(v, f),
+                "ACAH is part of a request field, not the field"
+            );
         } else if let Some(list) = precomputed_acah {
             assert!(
                 list.iter().any(|p| p.as_bytes() == *v),
@@ -208,7 +246,11 @@ pub fn check_invariants(cors: &Cors, req: &Req, d: &Decision<'_>, precomputed_ac
                 );
             }
             Decision::Actual(a) if refused => {
-                assert!(a.headers.is_empty(), "refused standard actual carries {:?}", a.headers);
+                assert!(
+                    a.headers.is_empty(),
+                    "refused standard actual carries {:?}",
+                    a.headers
+                );
             }
             _ => {}
         }
@@ -223,8 +265,22 @@ pub fn check_invariants(cors: &Cors, req: &Req, d: &Decision<'_>, precomputed_ac
 // ---------------------------------------------------------------------------
 
 const LABELS: &[&str] = &[
-    "a", "b", "api", "example", "com", "net", "evil", "co", "uk", "github", "io", "xn--p1ai",
-    "a_b", "x-y", "localhost", "0",
+    "a",
+    "b",
+    "api",
+    "example",
+    "com",
+    "net",
+    "evil",
+    "co",
+    "uk",
+    "github",
+    "io",
+    "xn--p1ai",
+    "a_b",
+    "x-y",
+    "localhost",
+    "0",
 ];
 const SPECIAL_HOSTS: &[(&str, &str)] = &[
     ("127.0.0.1", "127.0.0.1"),
@@ -236,9 +292,17 @@ const SPECIAL_HOSTS: &[(&str, &str)] = &[
 const SCHEMES: &[&str] = &["https", "http", "chrome-extension", "https", "wss", "ftp"];
 const CONFIG_SCHEMES: usize = 4;
 const PORTS: &[u16] = &[80, 443, 3000, 8080, 8443, 1, 65535];
-const METHODS: &[&str] = &["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "get", "X-CUSTOM"];
+const METHODS: &[&str] = &[
+    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "get", "X-CUSTOM",
+];
 const HEADER_NAMES: &[&str] = &[
-    "content-type", "x-token", "authorization", "X-Token", "accept", "x-a", "Authorization",
+    "content-type",
+    "x-token",
+    "authorization",
+    "X-Token",
+    "accept",
+    "x-a",
+    "Authorization",
 ];
 
 fn pick<T: Copy>(list: &[T], i: u8) -> T {
@@ -434,7 +498,12 @@ pub struct FConfig {
 }
 
 fn methods_list(m: &Option<Vec<u8>>, any: bool) -> Option<Vec<String>> {
-    let mut v: Vec<String> = m.as_ref()?.iter().take(4).map(|i| pick(METHODS, *i).to_string()).collect();
+    let mut v: Vec<String> = m
+        .as_ref()?
+        .iter()
+        .take(4)
+        .map(|i| pick(METHODS, *i).to_string())
+        .collect();
     if any {
         v.push("*".into());
     }
@@ -444,28 +513,46 @@ fn methods_list(m: &Option<Vec<u8>>, any: bool) -> Option<Vec<String>> {
 impl FConfig {
     pub fn to_config(&self) -> cors_core::Config {
         let mut c = cors_core::Config {
-            preset: if self.starlette { Preset::Starlette } else { Preset::Standard },
+            preset: if self.starlette {
+                Preset::Starlette
+            } else {
+                Preset::Standard
+            },
             ..Default::default()
         };
         if self.any {
             c.allow_origins.push("*".into());
         } else {
-            c.allow_origins.extend(self.origins.iter().take(6).map(FOrigin::written));
+            c.allow_origins
+                .extend(self.origins.iter().take(6).map(FOrigin::written));
             if self.null {
                 c.allow_origins.push("null".into());
             }
         }
-        c.allow_origin_patterns.extend(self.patterns.iter().take(4).map(FPattern::written));
+        c.allow_origin_patterns
+            .extend(self.patterns.iter().take(4).map(FPattern::written));
         c.allow_methods = methods_list(&self.methods, self.any_method);
-        c.allow_headers = self.headers.iter().take(4).map(|i| pick(HEADER_NAMES, *i).to_string()).collect();
+        c.allow_headers = self
+            .headers
+            .iter()
+            .take(4)
+            .map(|i| pick(HEADER_NAMES, *i).to_string())
+            .collect();
         if self.any_header {
             c.allow_headers.push("*".into());
         }
-        c.expose_headers = self.expose.iter().take(3).map(|i| pick(HEADER_NAMES, *i).to_string()).collect();
+        c.expose_headers = self
+            .expose
+            .iter()
+            .take(3)
+            .map(|i| pick(HEADER_NAMES, *i).to_string())
+            .collect();
         c.allow_credentials = self.credentials;
         c.allow_private_network = self.private_network;
         c.max_age = self.max_age.map(u64::from);
-        c.preflight_status = self.preflight_status.map(|s| pick(&[200u16, 204, 299, 302, 500], s));
+        c.preflight_status = self
+            .preflight_status
+            .map(|s| pick(&[200u16, 204, 299, 302, 500], s));
         c.block_disallowed = self.block_disallowed;
         c.check_websocket_origin = self.check_websocket_origin;
         c.dangerously_allow_credentials_with_wildcards = self.dangerous_credentials;
@@ -527,7 +614,11 @@ impl FMutation {
                     b.splice(i + 3..i + 3, b"user@".iter().copied());
                 }
             }
-            FMutation::DefaultPort => b.extend_from_slice(if s.starts_with("https") { b":443" } else { b":80" }),
+            FMutation::DefaultPort => b.extend_from_slice(if s.starts_with("https") {
+                b":443"
+            } else {
+                b":80"
+            }),
             FMutation::TrailingDot => b.push(b'.'),
             FMutation::Space => b.insert(0, b' '),
             FMutation::AppendByte(x) => b.push(x),
@@ -555,7 +646,17 @@ impl FReqOrigin {
     pub fn bytes(&self, cfg: &FConfig) -> Vec<u8> {
         match self {
             FReqOrigin::Listed(i, m) => {
-                let all: Vec<&FOrigin> = cfg.origins.iter().take(6).chain(cfg.rules.iter().take(2).flat_map(|r| r.origins.iter().take(3))).collect();
+                let all: Vec<&FOrigin> = cfg
+                    .origins
+                    .iter()
+                    .take(6)
+                    .chain(
+                        cfg.rules
+                            .iter()
+                            .take(2)
+                            .flat_map(|r| r.origins.iter().take(3)),
+                    )
+                    .collect();
                 match all.get(*i as usize % all.len().max(1)) {
                     Some(o) => m.apply(o.canonical()),
                     None => b"https://example.com".to_vec(),
@@ -619,27 +720,45 @@ pub struct FRequest {
 impl FRequest {
     pub fn to_req(&self, cfg: &FConfig) -> Req {
         let mut r = Req {
-            method: if self.preflight { b"OPTIONS".to_vec() } else { self.method.bytes(METHODS) },
+            method: if self.preflight {
+                b"OPTIONS".to_vec()
+            } else {
+                self.method.bytes(METHODS)
+            },
             ..Default::default()
         };
         for o in self.origins.iter().take(3) {
             r.fields.push((b"Origin".to_vec(), o.bytes(cfg)));
         }
         for i in 0..(self.noise % 4) {
-            r.fields.push((format!("x-noise-{i}").into_bytes(), b"1".to_vec()));
+            r.fields
+                .push((format!("x-noise-{i}").into_bytes(), b"1".to_vec()));
         }
         if let Some(m) = &self.acrm {
-            r.fields.push((b"access-control-request-method".to_vec(), m.bytes(METHODS)));
+            r.fields
+                .push((b"access-control-request-method".to_vec(), m.bytes(METHODS)));
         }
         if !self.acrh_names.is_empty() {
-            let names: Vec<&str> = self.acrh_names.iter().take(5).map(|i| pick(HEADER_NAMES, *i)).collect();
-            r.fields.push((b"Access-Control-Request-Headers".to_vec(), names.join(", ").into_bytes()));
+            let names: Vec<&str> = self
+                .acrh_names
+                .iter()
+                .take(5)
+                .map(|i| pick(HEADER_NAMES, *i))
+                .collect();
+            r.fields.push((
+                b"Access-Control-Request-Headers".to_vec(),
+                names.join(", ").into_bytes(),
+            ));
         }
         for h in self.acrh.iter().take(10) {
-            r.fields.push((b"access-control-request-headers".to_vec(), h.clone()));
+            r.fields
+                .push((b"access-control-request-headers".to_vec(), h.clone()));
         }
         if let Some(p) = &self.acrpn {
-            r.fields.push((b"access-control-request-private-network".to_vec(), p.bytes(&["true", "TRUE", "false", "1"])));
+            r.fields.push((
+                b"access-control-request-private-network".to_vec(),
+                p.bytes(&["true", "TRUE", "false", "1"]),
+            ));
         }
         if self.websocket {
             r.fields.push((b"upgrade".to_vec(), b"websocket".to_vec()));
@@ -699,7 +818,9 @@ pub fn model_parse(raw: &[u8]) -> Option<(String, String, Option<u16>)> {
         for label in h.split('.') {
             if label.is_empty()
                 || label.len() > 63
-                || !label.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+                || !label
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
             {
                 return None;
             }
@@ -709,7 +830,11 @@ pub fn model_parse(raw: &[u8]) -> Option<(String, String, Option<u16>)> {
     let port = match port {
         None => None,
         Some(p) => {
-            if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) || (p.len() > 1 && p.starts_with('0')) {
+            if p.is_empty()
+                || p.len() > 5
+                || !p.bytes().all(|b| b.is_ascii_digit())
+                || (p.len() > 1 && p.starts_with('0'))
+            {
                 return None;
             }
             let n: u32 = p.parse().ok()?;
@@ -723,7 +848,9 @@ pub fn model_parse(raw: &[u8]) -> Option<(String, String, Option<u16>)> {
 }
 
 fn is_token(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b))
+    !s.is_empty()
+        && s.iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(b))
 }
 
 /// What the standard preset must do with a request.
@@ -735,15 +862,25 @@ pub enum Expect {
     Reject,
     /// An actual request: allowed or not; when allowed, ACAO is `*` or the
     /// origin, and ACAC is sent or not.
-    Actual { allowed: bool, star: bool, credentials: bool },
+    Actual {
+        allowed: bool,
+        star: bool,
+        credentials: bool,
+    },
     /// A preflight: allowed or not, and the same ACAO/ACAC facts.
-    Preflight { allowed: bool, star: bool, credentials: bool },
+    Preflight {
+        allowed: bool,
+        star: bool,
+        credentials: bool,
+    },
 }
 
 /// The policy (rule or global) that admits the request's origin, if any.
 /// `Some(None)` is the global policy, `Some(Some(i))` rule `i`.
 fn model_admit(cfg: &FConfig, origin: &[u8]) -> Option<Option<usize>> {
-    let canon_list = |v: &[FOrigin], n: usize| -> Vec<String> { v.iter().take(n).map(FOrigin::canonical).collect() };
+    let canon_list = |v: &[FOrigin], n: usize| -> Vec<String> {
+        v.iter().take(n).map(FOrigin::canonical).collect()
+    };
     if origin == b"null" {
         for (i, r) in cfg.rules.iter().take(2).enumerate() {
             if r.null {
@@ -765,7 +902,12 @@ fn model_admit(cfg: &FConfig, origin: &[u8]) -> Option<Option<usize>> {
     if canon_list(&cfg.origins, 6).iter().any(|o| o == text) {
         return Some(None);
     }
-    if cfg.patterns.iter().take(4).any(|p| p.matches(&scheme, &host, port)) {
+    if cfg
+        .patterns
+        .iter()
+        .take(4)
+        .any(|p| p.matches(&scheme, &host, port))
+    {
         return Some(None);
     }
     None
@@ -779,7 +921,11 @@ pub fn model_standard(cfg: &FConfig, req: &Req) -> Expect {
         return Expect::NotCors;
     }
     // Several Origin fields are ambiguous: refused.
-    let admitted = if origins.len() == 1 { model_admit(cfg, origins[0]) } else { None };
+    let admitted = if origins.len() == 1 {
+        model_admit(cfg, origins[0])
+    } else {
+        None
+    };
     let allowed_origin = admitted.is_some();
     let rule = admitted.flatten().map(|i| &cfg.rules[i]);
     let credentials = rule.and_then(|r| r.credentials).unwrap_or(cfg.credentials);
@@ -790,7 +936,11 @@ pub fn model_standard(cfg: &FConfig, req: &Req) -> Expect {
     }
     if req.is_preflight() {
         if !allowed_origin {
-            return Expect::Preflight { allowed: false, star: false, credentials: false };
+            return Expect::Preflight {
+                allowed: false,
+                star: false,
+                credentials: false,
+            };
         }
         let m = req.acrm().unwrap_or(b"");
         let methods: Vec<String> = match rule.and_then(|r| methods_list(&r.methods, false)) {
@@ -801,7 +951,12 @@ pub fn model_standard(cfg: &FConfig, req: &Req) -> Expect {
             && (matches!(m, b"GET" | b"HEAD" | b"POST")
                 || methods.iter().any(|x| x.as_bytes() == m)
                 || methods.iter().any(|x| x == "*"));
-        let allowed_headers: Vec<String> = cfg.headers.iter().take(4).map(|i| pick(HEADER_NAMES, *i).to_ascii_lowercase()).collect();
+        let allowed_headers: Vec<String> = cfg
+            .headers
+            .iter()
+            .take(4)
+            .map(|i| pick(HEADER_NAMES, *i).to_ascii_lowercase())
+            .collect();
         let fields = req.acrh();
         let mut headers_ok = fields.len() <= 8;
         for f in &fields {
@@ -813,21 +968,31 @@ pub fn model_standard(cfg: &FConfig, req: &Req) -> Expect {
                 let lower = item.to_ascii_lowercase();
                 let ok = is_token(item)
                     && if cfg.any_header {
-                        lower != b"authorization" || allowed_headers.iter().any(|h| h == "authorization")
+                        lower != b"authorization"
+                            || allowed_headers.iter().any(|h| h == "authorization")
                     } else {
                         allowed_headers.iter().any(|h| h.as_bytes() == lower)
                     };
                 headers_ok &= ok;
             }
         }
-        let pna_ok = !req.acrpn().is_some_and(|v| v.eq_ignore_ascii_case(b"true")) || cfg.private_network;
+        let pna_ok =
+            !req.acrpn().is_some_and(|v| v.eq_ignore_ascii_case(b"true")) || cfg.private_network;
         let allowed = method_ok && headers_ok && pna_ok;
-        return Expect::Preflight { allowed, star: allowed && star, credentials: allowed && credentials };
+        return Expect::Preflight {
+            allowed,
+            star: allowed && star,
+            credentials: allowed && credentials,
+        };
     }
     if !allowed_origin && cfg.block_disallowed {
         return Expect::Reject;
     }
-    Expect::Actual { allowed: allowed_origin, star: allowed_origin && star, credentials: allowed_origin && credentials }
+    Expect::Actual {
+        allowed: allowed_origin,
+        star: allowed_origin && star,
+        credentials: allowed_origin && credentials,
+    }
 }
 
 fn trim_ows(mut s: &[u8]) -> &[u8] {
@@ -844,20 +1009,44 @@ fn trim_ows(mut s: &[u8]) -> &[u8] {
 pub fn check_model(expect: &Expect, req: &Req, d: &Decision<'_>) {
     let origin = req.origins().first().copied().unwrap_or(b"");
     fn acao_acac<'a>(h: &cors_core::Headers<'a>) -> (Option<&'a [u8]>, Option<&'a [u8]>) {
-        (h.get(HeaderName::AllowOrigin), h.get(HeaderName::AllowCredentials))
+        (
+            h.get(HeaderName::AllowOrigin),
+            h.get(HeaderName::AllowCredentials),
+        )
     }
     match (expect, d) {
         (Expect::NotCors, Decision::Actual(a)) => {
             assert!(!a.cors && !a.allowed && a.headers.is_empty(), "{a:?}");
         }
         (Expect::Reject, Decision::Reject(_)) => {}
-        (Expect::Actual { allowed, star, credentials }, Decision::Actual(a)) => {
-            assert_eq!(a.allowed, *allowed, "actual allowed-ness differs from the model");
+        (
+            Expect::Actual {
+                allowed,
+                star,
+                credentials,
+            },
+            Decision::Actual(a),
+        ) => {
+            assert_eq!(
+                a.allowed, *allowed,
+                "actual allowed-ness differs from the model"
+            );
             let (acao, acac) = acao_acac(&a.headers);
             check_acao(*allowed, *star, *credentials, origin, acao, acac);
         }
-        (Expect::Preflight { allowed, star, credentials }, Decision::Preflight(p)) => {
-            assert_eq!(p.allowed, *allowed, "preflight allowed-ness differs from the model: {:?}", p.reasons);
+        (
+            Expect::Preflight {
+                allowed,
+                star,
+                credentials,
+            },
+            Decision::Preflight(p),
+        ) => {
+            assert_eq!(
+                p.allowed, *allowed,
+                "preflight allowed-ness differs from the model: {:?}",
+                p.reasons
+            );
             let (acao, acac) = acao_acac(&p.headers);
             check_acao(*allowed, *star, *credentials, origin, acao, acac);
         }
@@ -865,7 +1054,14 @@ pub fn check_model(expect: &Expect, req: &Req, d: &Decision<'_>) {
     }
 }
 
-fn check_acao(allowed: bool, star: bool, credentials: bool, origin: &[u8], acao: Option<&[u8]>, acac: Option<&[u8]>) {
+fn check_acao(
+    allowed: bool,
+    star: bool,
+    credentials: bool,
+    origin: &[u8],
+    acao: Option<&[u8]>,
+    acac: Option<&[u8]>,
+) {
     if !allowed {
         assert_eq!((acao, acac), (None, None), "refused but carries ACAO/ACAC");
         return;
@@ -897,17 +1093,27 @@ pub fn build_and_probe(mut cfg: cors_core::Config) {
             b"https://evil.com".to_vec(),
         ])
         .collect();
-    let Ok(cors) = Cors::from_config(&cfg) else { return };
+    let Ok(cors) = Cors::from_config(&cfg) else {
+        return;
+    };
     for origin in &probes {
         for preflight in [false, true] {
             let mut req = Req {
-                method: if preflight { b"OPTIONS".to_vec() } else { b"GET".to_vec() },
+                method: if preflight {
+                    b"OPTIONS".to_vec()
+                } else {
+                    b"GET".to_vec()
+                },
                 fields: vec![(b"origin".to_vec(), origin.clone())],
                 websocket: false,
             };
             if preflight {
-                req.fields.push((b"access-control-request-method".to_vec(), b"PUT".to_vec()));
-                req.fields.push((b"access-control-request-headers".to_vec(), b"content-type, x-token".to_vec()));
+                req.fields
+                    .push((b"access-control-request-method".to_vec(), b"PUT".to_vec()));
+                req.fields.push((
+                    b"access-control-request-headers".to_vec(),
+                    b"content-type, x-token".to_vec(),
+                ));
             }
             let view = req.view();
             let d = cors.evaluate(&view);
@@ -922,7 +1128,12 @@ impl FConfig {
     pub fn fixture_zero() -> FConfig {
         FConfig {
             starlette: false,
-            origins: vec![FOrigin { scheme: 0, host: FHost::Labels(vec![0, 3]), port: None, upper: false }],
+            origins: vec![FOrigin {
+                scheme: 0,
+                host: FHost::Labels(vec![0, 3]),
+                port: None,
+                upper: false,
+            }],
             any: false,
             null: false,
             patterns: vec![],
