@@ -4,6 +4,11 @@
 #
 #   scripts/fuzz-smoke.sh [SECONDS]
 #
+# FUZZ_KEEP_CORPUS=1 fuzzes fuzz/corpus/<target>/ in place instead of a
+# scratch copy of the seeds, so that long runs build on each other (git
+# ignores everything there but the seed-* files):
+#   FUZZ_KEEP_CORPUS=1 scripts/fuzz-smoke.sh 3600
+#
 # Works on the stable toolchain: RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its
 # nightly-only flags (-Zsanitizer=address, sanitizer coverage). Installs
 # cargo-fuzz if it is missing. Crashing inputs land in fuzz/artifacts/<target>/;
@@ -26,8 +31,12 @@ status=0
 for t in "${TARGETS[@]}"; do
     # Work on a scratch copy of the committed seeds so that a smoke run never
     # adds files to the repository's corpus directories.
-    work="$(mktemp -d)"
-    cp corpus/"$t"/seed-* "$work"/ 2>/dev/null || true
+    if [ "${FUZZ_KEEP_CORPUS:-0}" = 1 ]; then
+        work="corpus/$t"
+    else
+        work="$(mktemp -d)"
+        cp corpus/"$t"/seed-* "$work"/ 2>/dev/null || true
+    fi
     log="$(mktemp)"
     echo "== $t (${SECONDS_PER_TARGET}s)"
     if cargo fuzz run "$t" "$work" -- \
@@ -39,6 +48,7 @@ for t in "${TARGETS[@]}"; do
         echo "!! $t failed:"
         grep -E -A15 'panicked|ERROR: libFuzzer|SUMMARY' "$log" | head -60
     fi
-    rm -rf "$work" "$log"
+    [ "${FUZZ_KEEP_CORPUS:-0}" = 1 ] || rm -rf "$work"
+    rm -f "$log"
 done
 exit "$status"
