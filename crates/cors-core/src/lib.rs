@@ -52,6 +52,8 @@ mod engine;
 pub mod error;
 mod explain;
 mod headers;
+#[cfg(feature = "http")]
+pub mod http;
 mod index;
 pub mod lint;
 pub mod origin;

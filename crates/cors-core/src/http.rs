@@ -1,0 +1,630 @@
+//! Reading requests from, and writing a [`Decision`] back onto, the `http`
+//! 1.x types (axum, hyper, tonic, warp; enable the `http` feature).
+//!
+//! This is the whole translation layer of an `http`-based adapter, written
+//! once, exactly as the [`decision`](crate::decision) module documents it:
+//! [`request_view`] borrows the few request headers a decision depends on,
+//! [`decide`] evaluates and turns the decision into an [`Outcome`]
+//! (answer now, call the application, or ask a dynamic origin predicate
+//! first), [`ActualHeaders::apply`] *sets* the CORS headers on the
+//! application's response and merges `Vary`, and [`preflight_response`] /
+//! [`reject_response`] build the answers the adapter gives itself.
+//!
+//! The per-request path allocates as little as it can: a reflected origin
+//! is a clone of the request's own `Origin` value (it shares its bytes),
+//! the policy's precomputed values (`true`, the method and header lists,
+//! `max-age`, ...) are kept as shared [`HeaderValue`]s after their first
+//! use, and [`ActualHeaders`] holds a few fields inline.
+//!
+//! ```
+//! use cors_core::http::{decide, Outcome};
+//! use cors_core::Cors;
+//! use http::{header, Request, Response};
+//!
+//! let cors = Cors::builder()
+//!     .allow_origins(["https://app.example.com"])
+//!     .allow_methods(["GET", "PUT"])
+//!     .build()
+//!     .unwrap();
+//!
+//! // A small middleware: decide, then answer or call the application.
+//! let handle = |req: Request<()>| -> Response<&'static str> {
+//!     match decide(&cors, req.method(), req.headers()) {
+//!         Outcome::Respond(res) => res,
+//!         Outcome::Forward(headers) => {
+//!             let mut res = Response::new("hello"); // the application
+//!             if let Some(h) = headers {
+//!                 h.apply(res.headers_mut());
+//!             }
+//!             res
+//!         }
+//!         // Only with an async origin predicate: await
+//!         // `cors.resolve_pending(&origin)` and decide again.
+//!         Outcome::CheckOrigin(_origin) => unreachable!(),
+//!     }
+//! };
+//!
+//! let req = Request::builder()
+//!     .header(header::ORIGIN, "https://app.example.com")
+//!     .body(())
+//!     .unwrap();
+//! let res = handle(req);
+//! assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://app.example.com");
+//! assert_eq!(res.headers()[header::VARY], "Origin");
+//!
+//! let preflight = Request::builder()
+//!     .method("OPTIONS")
+//!     .header(header::ORIGIN, "https://app.example.com")
+//!     .header(header::ACCESS_CONTROL_REQUEST_METHOD, "PUT")
+//!     .body(())
+//!     .unwrap();
+//! let res = handle(preflight);
+//! assert_eq!(res.status(), 204);
+//! assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "GET, PUT");
+//! ```
+
+use std::sync::Arc;
+
+use ::http::header::{self as h, HeaderMap, HeaderValue};
+use ::http::{Method, Response, StatusCode};
+use arc_swap::ArcSwapOption;
+
+use crate::{
+    merge_vary, Actual, Cors, Decision, HeaderName, Preflight, Reasons, Reject, RequestView,
+    VaryMode, VaryUpdate,
+};
+
+/// How many times a request waits for a dynamic origin predicate
+/// ([`Outcome::CheckOrigin`]) before it is refused with
+/// [`origin_check_failed`]. The answer is cached by the engine, so one
+/// round is the norm; a second covers an answer evicted in between.
+pub const MAX_ORIGIN_CHECKS: u8 = 2;
+
+const ALLOW_PRIVATE_NETWORK: h::HeaderName =
+    h::HeaderName::from_static("access-control-allow-private-network");
+const REQUEST_PRIVATE_NETWORK: h::HeaderName =
+    h::HeaderName::from_static("access-control-request-private-network");
+
+/// Every request header a [`RequestView`] reads. Looking these up beats
+/// walking every field of the request (cookies, user agent, ...).
+const VIEWED: [h::HeaderName; 5] = [
+    h::ORIGIN,
+    h::ACCESS_CONTROL_REQUEST_METHOD,
+    h::ACCESS_CONTROL_REQUEST_HEADERS,
+    REQUEST_PRIVATE_NETWORK,
+    h::UPGRADE,
+];
+
+/// The `http` name of a header cors-core writes (no allocation).
+pub fn header_name(name: HeaderName) -> h::HeaderName {
+    match name {
+        HeaderName::AllowOrigin => h::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderName::AllowCredentials => h::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        HeaderName::AllowMethods => h::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderName::AllowHeaders => h::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderName::MaxAge => h::ACCESS_CONTROL_MAX_AGE,
+        HeaderName::ExposeHeaders => h::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderName::AllowPrivateNetwork => ALLOW_PRIVATE_NETWORK,
+        HeaderName::Vary => h::VARY,
+    }
+}
+
+/// The request as cors-core sees it, borrowing `method` and `headers`.
+///
+/// Fields of the same name keep their order; the rules for which field
+/// counts (the first `Origin`, every `Access-Control-Request-Headers`
+/// field, ...) are [`RequestView::add_header`]'s.
+pub fn request_view<'a>(method: &'a Method, headers: &'a HeaderMap) -> RequestView<'a> {
+    let mut view = RequestView::new(method.as_str().as_bytes());
+    for name in &VIEWED {
+        for value in headers.get_all(name) {
+            view.add_header(name.as_str().as_bytes(), value.as_bytes());
+        }
+    }
+    view
+}
+
+/// What an adapter does with a request, decided while its headers are
+/// borrowed. Every variant owns its data, so the request can move on.
+#[derive(Debug)]
+pub enum Outcome<B = &'static str> {
+    /// Answer with this response (a preflight or a refusal); do not call
+    /// the application.
+    Respond(Response<B>),
+    /// Call the application and [`apply`](ActualHeaders::apply) these
+    /// headers to its response (`None`: there is nothing to write).
+    Forward(Option<ActualHeaders>),
+    /// Await [`Cors::resolve_pending`] for this origin, then decide again
+    /// (at most [`MAX_ORIGIN_CHECKS`] times, then [`origin_check_failed`]).
+    CheckOrigin(String),
+}
+
+/// Evaluates the request and translates the [`Decision`].
+pub fn decide<B: From<&'static str>>(
+    cors: &Cors,
+    method: &Method,
+    headers: &HeaderMap,
+) -> Outcome<B> {
+    let view = request_view(method, headers);
+    match cors.evaluate(&view) {
+        Decision::Preflight(p) => Outcome::Respond(preflight_response(&p, headers)),
+        Decision::Reject(r) => Outcome::Respond(reject_response(&r)),
+        Decision::Actual(a) => {
+            let nothing = a.headers.is_empty() && a.vary.is_none();
+            Outcome::Forward((!nothing).then(|| ActualHeaders::new(&a, headers)))
+        }
+        Decision::PendingOriginCheck(o) => Outcome::CheckOrigin(o.to_owned()),
+    }
+}
+
+/// Fields an [`ActualHeaders`] holds without allocating. An actual
+/// response gets at most `Access-Control-Allow-Origin`, `-Credentials`
+/// and `-Expose-Headers`; more fields spill to the heap.
+const INLINE: usize = 4;
+
+/// The part of an [`Actual`] decision that outlives the request: what to
+/// write on the application's response once it arrives.
+#[derive(Debug, Clone)]
+pub struct ActualHeaders {
+    inline: [Option<(HeaderName, HeaderValue)>; INLINE],
+    spill: Vec<(HeaderName, HeaderValue)>,
+    vary: Option<&'static str>,
+    vary_mode: VaryMode,
+}
+
+impl ActualHeaders {
+    /// Owns the headers of `actual`. `request` is the request's headers:
+    /// a value that is its `Origin` is cloned from it rather than copied.
+    pub fn new(actual: &Actual<'_>, request: &HeaderMap) -> Self {
+        let mut out = ActualHeaders {
+            inline: [const { None }; INLINE],
+            spill: Vec::new(),
+            vary: actual.vary,
+            vary_mode: actual.vary_mode,
+        };
+        let origin = request.get(h::ORIGIN);
+        let mut n = 0;
+        for (name, value) in actual.headers.iter() {
+            let Some(value) = owned_value(value, origin, request) else {
+                continue;
+            };
+            match out.inline.get_mut(n) {
+                Some(slot) => *slot = Some((name, value)),
+                None => out.spill.push((name, value)),
+            }
+            n += 1;
+        }
+        out
+    }
+
+    /// Nothing to write: no field and no `Vary`.
+    pub fn is_empty(&self) -> bool {
+        self.inline[0].is_none() && self.vary.is_none()
+    }
+
+    /// Writes the headers on the application's response: the first field
+    /// of each name *sets* it (replacing the response's fields of that name
+    /// in place), later fields of the same name are appended; then `Vary`
+    /// is merged with [`apply_vary`].
+    pub fn apply(self, map: &mut HeaderMap) {
+        // One bit per name written so far (`HeaderName` is a small
+        // fieldless enum; `% 64` only guards against it ever growing).
+        let mut written = 0u64;
+        let fields = self.inline.into_iter().flatten().chain(self.spill);
+        for (name, value) in fields {
+            let bit = 1u64 << (name as u32 % 64);
+            // Values move into the map: cloning a freshly copied value
+            // would allocate (see `owned_value`).
+            if written & bit == 0 {
+                map.insert(header_name(name), value);
+            } else {
+                map.append(header_name(name), value);
+            }
+            written |= bit;
+        }
+        if let Some(token) = self.vary {
+            apply_vary(map, token, self.vary_mode);
+        }
+    }
+}
+
+/// Merges `token` into the response's `Vary` fields with [`merge_vary`].
+pub fn apply_vary(map: &mut HeaderMap, token: &'static str, mode: VaryMode) {
+    let update = merge_vary(
+        map.get_all(h::VARY).iter().map(HeaderValue::as_bytes),
+        token,
+        mode,
+    );
+    match update {
+        VaryUpdate::Keep => {}
+        VaryUpdate::Append(t) => {
+            map.append(h::VARY, HeaderValue::from_static(t));
+        }
+        VaryUpdate::Set(s) => {
+            // From the `String`: no second copy. `insert` keeps the position
+            // of the first `Vary` field and drops the others.
+            if let Ok(v) = HeaderValue::try_from(s) {
+                map.insert(h::VARY, v);
+            }
+        }
+    }
+}
+
+/// The adapter's own answer to a preflight: `status`, the headers in
+/// order, then `Content-Length` and `Content-Type` when the body is not
+/// empty. `request` is the preflight's headers (see [`ActualHeaders::new`]).
+pub fn preflight_response<B: From<&'static str>>(
+    p: &Preflight<'_>,
+    request: &HeaderMap,
+) -> Response<B> {
+    // Sized once, so that the map does not grow while it is filled.
+    let mut map = HeaderMap::with_capacity(p.headers.len() + 2);
+    let origin = request.get(h::ORIGIN);
+    for (name, value) in p.headers.iter() {
+        if let Some(v) = owned_value(value, origin, request) {
+            map.append(header_name(name), v);
+        }
+    }
+    if !p.body.is_empty() {
+        map.insert(h::CONTENT_LENGTH, HeaderValue::from(p.body.len()));
+        if let Some(ct) = p.content_type {
+            map.insert(h::CONTENT_TYPE, HeaderValue::from_static(ct));
+        }
+    }
+    let mut res = Response::new(B::from(p.body));
+    *res.status_mut() = StatusCode::from_u16(p.status).unwrap_or(StatusCode::NO_CONTENT);
+    *res.headers_mut() = map;
+    res
+}
+
+/// The adapter's own refusal (`403`, empty), given without calling the
+/// application.
+pub fn reject_response<B: From<&'static str>>(r: &Reject) -> Response<B> {
+    let mut res = Response::new(B::from(""));
+    *res.status_mut() = StatusCode::from_u16(r.status).unwrap_or(StatusCode::FORBIDDEN);
+    if let Some(token) = r.vary {
+        res.headers_mut()
+            .insert(h::VARY, HeaderValue::from_static(token));
+    }
+    res
+}
+
+/// The refusal when a dynamic origin predicate's answer could not be kept
+/// after [`MAX_ORIGIN_CHECKS`] rounds: fail closed, `403` with
+/// `Vary: Origin`.
+pub fn origin_check_failed<B: From<&'static str>>() -> Response<B> {
+    reject_response(&Reject {
+        status: 403,
+        reasons: Reasons::default(),
+        vary: Some("Origin"),
+    })
+}
+
+/// An owned header value for a decision's `value`; `None` if it is not a
+/// valid field value (dropped rather than written).
+///
+/// - The request's `Origin` (a reflected origin) is cloned from the
+///   request, which shares its bytes.
+/// - Other values from the request (mirrored request headers) are copied.
+/// - The policy's own values are copied once, then served from a cache.
+fn owned_value(
+    value: &[u8],
+    origin: Option<&HeaderValue>,
+    request: &HeaderMap,
+) -> Option<HeaderValue> {
+    if let Some(o) = origin {
+        if o.as_bytes() == value {
+            return Some(o.clone());
+        }
+    }
+    if let Some(v) = cached(value) {
+        return Some(v);
+    }
+    if from_request(value, request) {
+        // Not cached: the client chooses these.
+        return HeaderValue::from_bytes(value).ok();
+    }
+    cache(value)
+}
+
+/// Whether `value` borrows from one of the request's fields (the engine
+/// only ever borrows from those a [`RequestView`] reads).
+fn from_request(value: &[u8], request: &HeaderMap) -> bool {
+    let start = value.as_ptr() as usize;
+    let end = start + value.len();
+    VIEWED.iter().any(|name| {
+        request.get_all(name).iter().any(|field| {
+            let f = field.as_bytes().as_ptr() as usize;
+            f <= start && end <= f + field.len()
+        })
+    })
+}
+
+/// Most distinct policy values kept. A process has a few policies with a
+/// few values each; past this, values are copied per request as before.
+const CACHE_CAPACITY: usize = 64;
+
+/// Policy values as shared [`HeaderValue`]s, keyed by their bytes (so a
+/// value is right for any policy that has it). Lock-free to read.
+static CACHE: ArcSwapOption<Vec<HeaderValue>> = ArcSwapOption::const_empty();
+
+fn cached(value: &[u8]) -> Option<HeaderValue> {
+    let cache = CACHE.load();
+    cache.as_ref()?.iter().find(|v| v.as_bytes() == value).cloned()
+}
+
+fn cache(value: &[u8]) -> Option<HeaderValue> {
+    let copied = HeaderValue::from_bytes(value).ok()?;
+    // A freshly copied value owns a plain buffer, and its first clone
+    // allocates to turn it into a shared one; do that once here, so that
+    // every later clone only counts a reference.
+    let shared = copied.clone();
+    drop(copied);
+    CACHE.rcu(|current| {
+        let mut next = current.as_deref().cloned().unwrap_or_default();
+        if next.len() < CACHE_CAPACITY && !next.iter().any(|v| v.as_bytes() == value) {
+            next.push(shared.clone());
+        }
+        Some(Arc::new(next))
+    });
+    Some(shared)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cors, Preset};
+
+    fn cors(preset: Preset) -> Cors {
+        Cors::builder()
+            .preset(preset)
+            .allow_origins(["https://app.example.com", "null"])
+            .allow_methods(["GET", "PUT"])
+            .allow_headers(["content-type", "x-token"])
+            .expose_headers(["x-total"])
+            .allow_credentials(true)
+            .max_age(600)
+            .build()
+            .unwrap()
+    }
+
+    fn request(method: &str, fields: &[(&str, &str)]) -> (Method, HeaderMap) {
+        let mut map = HeaderMap::new();
+        for (n, v) in fields {
+            map.append(
+                h::HeaderName::from_bytes(n.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        (method.parse().unwrap(), map)
+    }
+
+    fn values<'m>(map: &'m HeaderMap, name: &str) -> Vec<&'m str> {
+        map.get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect()
+    }
+
+    fn forward(outcome: Outcome) -> ActualHeaders {
+        match outcome {
+            Outcome::Forward(Some(h)) => h,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn respond(outcome: Outcome) -> Response<&'static str> {
+        match outcome {
+            Outcome::Respond(res) => res,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn header_names_match_cors_core() {
+        use HeaderName::*;
+        for n in [
+            AllowOrigin,
+            AllowCredentials,
+            AllowMethods,
+            AllowHeaders,
+            MaxAge,
+            ExposeHeaders,
+            AllowPrivateNetwork,
+            Vary,
+        ] {
+            assert_eq!(header_name(n).as_str(), n.as_str());
+        }
+    }
+
+    #[test]
+    fn the_view_is_the_one_from_every_pair() {
+        let (method, map) = request(
+            "OPTIONS",
+            &[
+                ("cookie", "a=b"),
+                ("Origin", "https://app.example.com"),
+                ("access-control-request-headers", "content-type"),
+                ("origin", "https://second.example.com"),
+                ("access-control-request-method", "PUT"),
+                ("access-control-request-headers", "x-token"),
+                ("access-control-request-method", "DELETE"),
+                ("access-control-request-private-network", "true"),
+                ("upgrade", "WebSocket"),
+            ],
+        );
+        let ours = request_view(&method, &map);
+        let pairs = RequestView::from_pairs(
+            b"OPTIONS",
+            map.iter()
+                .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
+        );
+        assert_eq!(format!("{ours:?}"), format!("{pairs:?}"));
+        assert_eq!(ours.origin_fields(), 2);
+        assert_eq!(ours.request_method(), Some(&b"PUT"[..]));
+        assert_eq!(ours.request_headers().len(), 2);
+        assert!(ours.is_websocket());
+    }
+
+    #[test]
+    fn actual_headers_set_replace_and_keep_the_applications_vary() {
+        let cors = cors(Preset::Standard);
+        let (method, req) = request("GET", &[("origin", "https://app.example.com")]);
+        let headers = forward(decide(&cors, &method, &req));
+        let mut res = HeaderMap::new();
+        res.append(h::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        res.append(h::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("x"));
+        res.append(h::VARY, HeaderValue::from_static("Accept-Encoding"));
+        headers.apply(&mut res);
+        assert_eq!(
+            values(&res, "access-control-allow-origin"),
+            ["https://app.example.com"]
+        );
+        assert_eq!(values(&res, "access-control-allow-credentials"), ["true"]);
+        assert_eq!(values(&res, "access-control-expose-headers"), ["x-total"]);
+        assert_eq!(values(&res, "vary"), ["Accept-Encoding", "Origin"]);
+    }
+
+    #[test]
+    fn later_fields_of_a_name_are_appended() {
+        let mut fields = crate::Headers::new();
+        fields.push(HeaderName::AllowHeaders, b"a");
+        fields.push(HeaderName::AllowHeaders, b"b");
+        fields.push(HeaderName::AllowOrigin, b"*");
+        for i in 0..INLINE {
+            // Past the inline capacity.
+            fields.push(HeaderName::ExposeHeaders, [b"x", b"y", b"z", b"w"][i % 4]);
+        }
+        let actual = Actual {
+            cors: true,
+            allowed: true,
+            headers: fields,
+            vary: None,
+            vary_mode: VaryMode::Merge,
+            reasons: Reasons::default(),
+        };
+        let headers = ActualHeaders::new(&actual, &HeaderMap::new());
+        assert!(!headers.spill.is_empty());
+        let mut res = HeaderMap::new();
+        res.insert(h::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("old"));
+        headers.apply(&mut res);
+        assert_eq!(values(&res, "access-control-allow-headers"), ["a", "b"]);
+        assert_eq!(values(&res, "access-control-allow-origin"), ["*"]);
+        assert_eq!(
+            values(&res, "access-control-expose-headers"),
+            ["x", "y", "z", "w"]
+        );
+        assert!(res.get(h::VARY).is_none());
+    }
+
+    #[test]
+    fn vary_is_merged_or_joined() {
+        let mut map = HeaderMap::new();
+        map.append(h::VARY, HeaderValue::from_static("accept-encoding, origin"));
+        apply_vary(&mut map, "Origin", VaryMode::Merge);
+        assert_eq!(values(&map, "vary"), ["accept-encoding, origin"]);
+
+        let mut map = HeaderMap::new();
+        map.append(h::VARY, HeaderValue::from_static("Cookie"));
+        map.append(h::VARY, HeaderValue::from_static("Origin"));
+        apply_vary(&mut map, "Origin", VaryMode::Append);
+        assert_eq!(values(&map, "vary"), ["Cookie, Origin, Origin"]);
+
+        let mut map = HeaderMap::new();
+        apply_vary(&mut map, "Origin", VaryMode::Append);
+        assert_eq!(values(&map, "vary"), ["Origin"]);
+    }
+
+    #[test]
+    fn a_reflected_origin_shares_the_requests_bytes() {
+        let cors = cors(Preset::Standard);
+        for origin in ["https://app.example.com", "null"] {
+            let (method, req) = request("GET", &[("origin", origin)]);
+            let headers = forward(decide(&cors, &method, &req));
+            let (name, value) = headers.inline[0].as_ref().unwrap();
+            assert_eq!(*name, HeaderName::AllowOrigin);
+            assert_eq!(value, origin);
+            assert_eq!(value.as_bytes().as_ptr(), req[h::ORIGIN].as_bytes().as_ptr());
+        }
+    }
+
+    #[test]
+    fn policy_values_are_cached_and_request_values_are_not() {
+        let cors = Cors::builder()
+            .preset(Preset::Starlette)
+            .allow_origins(["https://app.example.com"])
+            .allow_headers(["*"])
+            .allow_methods(["GET", "PATCH"])
+            .build()
+            .unwrap();
+        let mirrored = "x-cache-test-9f1c";
+        let (method, req) = request(
+            "OPTIONS",
+            &[
+                ("origin", "https://app.example.com"),
+                ("access-control-request-method", "PATCH"),
+                ("access-control-request-headers", mirrored),
+            ],
+        );
+        let first: Response<&str> = respond(decide(&cors, &method, &req));
+        let second: Response<&str> = respond(decide(&cors, &method, &req));
+        assert_eq!(first.headers()[h::ACCESS_CONTROL_ALLOW_HEADERS], mirrored);
+        let methods = |r: &Response<&str>| {
+            r.headers()[h::ACCESS_CONTROL_ALLOW_METHODS].as_bytes().as_ptr()
+        };
+        // The same shared bytes both times: no copy per request.
+        assert_eq!(methods(&first), methods(&second));
+        assert!(cached(b"x-cache-test-9f1c").is_none());
+        assert!(cached(first.headers()[h::ACCESS_CONTROL_ALLOW_METHODS].as_bytes()).is_some());
+    }
+
+    #[test]
+    fn preflights_carry_length_and_type_with_a_body() {
+        let (method, req) = request(
+            "OPTIONS",
+            &[
+                ("origin", "https://evil.example.org"),
+                ("access-control-request-method", "PUT"),
+            ],
+        );
+        let res = respond(decide(&cors(Preset::Starlette), &method, &req));
+        assert_eq!(res.status(), 400);
+        assert!(!res.body().is_empty());
+        assert_eq!(res.headers()[h::CONTENT_LENGTH], res.body().len().to_string());
+        assert_eq!(res.headers()[h::CONTENT_TYPE], "text/plain; charset=utf-8");
+
+        let res = respond(decide(&cors(Preset::Standard), &method, &req));
+        assert!(res.body().is_empty());
+        assert!(res.headers().get(h::CONTENT_LENGTH).is_none());
+        assert!(res.headers().get(h::CONTENT_TYPE).is_none());
+    }
+
+    #[test]
+    fn refusals_are_403_with_vary() {
+        let r = Reject {
+            status: 403,
+            reasons: Reasons::default(),
+            vary: Some("Origin"),
+        };
+        let res: Response<String> = reject_response(&r);
+        assert_eq!(res.status(), 403);
+        assert_eq!(res.body(), "");
+        assert_eq!(res.headers()[h::VARY], "Origin");
+        let res: Response<&str> = origin_check_failed();
+        assert_eq!(res.status(), 403);
+        assert_eq!(values(res.headers(), "vary"), ["Origin"]);
+    }
+
+    #[test]
+    fn no_origin_still_varies() {
+        let (method, req) = request("GET", &[]);
+        match decide::<&str>(&cors(Preset::Standard), &method, &req) {
+            Outcome::Forward(Some(h)) => {
+                assert!(h.inline[0].is_none());
+                assert!(!h.is_empty());
+            }
+            Outcome::Forward(None) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+}
