@@ -350,7 +350,11 @@ static CACHE: ArcSwapOption<Vec<HeaderValue>> = ArcSwapOption::const_empty();
 
 fn cached(value: &[u8]) -> Option<HeaderValue> {
     let cache = CACHE.load();
-    cache.as_ref()?.iter().find(|v| v.as_bytes() == value).cloned()
+    cache
+        .as_ref()?
+        .iter()
+        .find(|v| v.as_bytes() == value)
+        .cloned()
 }
 
 fn cache(value: &[u8]) -> Option<HeaderValue> {
@@ -472,8 +476,14 @@ mod tests {
         let (method, req) = request("GET", &[("origin", "https://app.example.com")]);
         let headers = forward(decide(&cors, &method, &req));
         let mut res = HeaderMap::new();
-        res.append(h::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-        res.append(h::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("x"));
+        res.append(
+            h::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
+        res.append(
+            h::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("x"),
+        );
         res.append(h::VARY, HeaderValue::from_static("Accept-Encoding"));
         headers.apply(&mut res);
         assert_eq!(
@@ -506,7 +516,10 @@ mod tests {
         let headers = ActualHeaders::new(&actual, &HeaderMap::new());
         assert!(!headers.spill.is_empty());
         let mut res = HeaderMap::new();
-        res.insert(h::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("old"));
+        res.insert(
+            h::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static("old"),
+        );
         headers.apply(&mut res);
         assert_eq!(values(&res, "access-control-allow-headers"), ["a", "b"]);
         assert_eq!(values(&res, "access-control-allow-origin"), ["*"]);
@@ -544,7 +557,10 @@ mod tests {
             let (name, value) = headers.inline[0].as_ref().unwrap();
             assert_eq!(*name, HeaderName::AllowOrigin);
             assert_eq!(value, origin);
-            assert_eq!(value.as_bytes().as_ptr(), req[h::ORIGIN].as_bytes().as_ptr());
+            assert_eq!(
+                value.as_bytes().as_ptr(),
+                req[h::ORIGIN].as_bytes().as_ptr()
+            );
         }
     }
 
@@ -570,7 +586,9 @@ mod tests {
         let second: Response<&str> = respond(decide(&cors, &method, &req));
         assert_eq!(first.headers()[h::ACCESS_CONTROL_ALLOW_HEADERS], mirrored);
         let methods = |r: &Response<&str>| {
-            r.headers()[h::ACCESS_CONTROL_ALLOW_METHODS].as_bytes().as_ptr()
+            r.headers()[h::ACCESS_CONTROL_ALLOW_METHODS]
+                .as_bytes()
+                .as_ptr()
         };
         // The same shared bytes both times: no copy per request.
         assert_eq!(methods(&first), methods(&second));
@@ -590,7 +608,10 @@ mod tests {
         let res = respond(decide(&cors(Preset::Starlette), &method, &req));
         assert_eq!(res.status(), 400);
         assert!(!res.body().is_empty());
-        assert_eq!(res.headers()[h::CONTENT_LENGTH], res.body().len().to_string());
+        assert_eq!(
+            res.headers()[h::CONTENT_LENGTH],
+            res.body().len().to_string()
+        );
         assert_eq!(res.headers()[h::CONTENT_TYPE], "text/plain; charset=utf-8");
 
         let res = respond(decide(&cors(Preset::Standard), &method, &req));
