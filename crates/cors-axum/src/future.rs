@@ -5,13 +5,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
+use cors_core::http::ActualHeaders;
 use cors_core::Cors;
 use http::{Request, Response};
 use pin_project_lite::pin_project;
 use tower_service::Service;
 
 use crate::body::CorsBody;
-use crate::write::ActualHeaders;
 
 /// A boxed origin check (only used when a dynamic async origin predicate
 /// has not answered for this origin yet).

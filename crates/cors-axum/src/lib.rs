@@ -5,7 +5,7 @@
 //! requests and responses. The adapter only translates: it builds a
 //! [`cors_core::RequestView`] from the request headers (borrowing them),
 //! asks [`cors_core::Cors::evaluate`], and writes the
-//! [`Decision`] back:
+//! [`Decision`](cors_core::Decision) back with [`cors_core::http`]:
 //!
 //! - a preflight is answered by the layer; the inner service is not called;
 //! - every response of the inner service gets the CORS headers and `Vary`,
@@ -53,26 +53,19 @@
 
 mod body;
 mod future;
-mod write;
 
 use std::path::Path;
 use std::task::{Context, Poll};
 
-use cors_core::{Config, ConfigErrors, Cors, Decision, RequestView};
-use http::header::{HeaderValue, ORIGIN, VARY};
-use http::{Request, Response, StatusCode};
+use cors_core::http::{self as cors_http, Outcome};
+use cors_core::{Config, ConfigErrors, Cors};
+use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
 pub use body::CorsBody;
 pub use cors_core;
 pub use future::ResponseFuture;
-
-use write::{preflight_response, reject_response, ActualHeaders};
-
-/// How many times a request waits for a dynamic origin predicate before it
-/// is refused. The answer is cached by cors-core, so one round is the norm.
-const MAX_ORIGIN_CHECKS: u8 = 2;
 
 /// A tower [`Layer`] applying a [`Cors`] policy.
 ///
@@ -173,13 +166,6 @@ where
     }
 }
 
-/// What to do, decided while the request's headers are borrowed.
-enum Step {
-    Answer(Response<&'static str>),
-    Call(Option<ActualHeaders>),
-    Check(String),
-}
-
 /// Evaluates the request and acts on the decision. `svc` has been polled
 /// ready; it is called at most once.
 pub(crate) fn dispatch<S, ReqBody, ResBody>(
@@ -191,28 +177,10 @@ pub(crate) fn dispatch<S, ReqBody, ResBody>(
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
 {
-    let step = {
-        let view = RequestView::from_pairs(
-            req.method().as_str().as_bytes(),
-            req.headers()
-                .iter()
-                .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
-        );
-        let origin = req.headers().get(ORIGIN);
-        match cors.evaluate(&view) {
-            Decision::Preflight(p) => Step::Answer(preflight_response(&p, origin)),
-            Decision::Reject(r) => Step::Answer(reject_response(&r)),
-            Decision::Actual(a) => {
-                let nothing = a.headers.is_empty() && a.vary.is_none();
-                Step::Call((!nothing).then(|| ActualHeaders::new(&a, origin)))
-            }
-            Decision::PendingOriginCheck(o) => Step::Check(o.to_owned()),
-        }
-    };
-    match step {
-        Step::Answer(res) => ResponseFuture::answered(res.map(CorsBody::fixed)),
-        Step::Call(headers) => ResponseFuture::inner(svc.call(req), headers),
-        Step::Check(origin) if rounds < MAX_ORIGIN_CHECKS => {
+    match cors_http::decide(cors, req.method(), req.headers()) {
+        Outcome::Respond(res) => ResponseFuture::answered(res.map(CorsBody::fixed)),
+        Outcome::Forward(headers) => ResponseFuture::inner(svc.call(req), headers),
+        Outcome::CheckOrigin(origin) if rounds < cors_http::MAX_ORIGIN_CHECKS => {
             let owned = cors.clone();
             let check = Box::pin(async move { owned.resolve_pending(&origin).await });
             // Take the service that was polled ready; leave a clone behind.
@@ -220,13 +188,8 @@ where
             let ready = std::mem::replace(svc, clone);
             ResponseFuture::checking(check, cors.clone(), ready, req, rounds + 1)
         }
-        // The predicate's answer could not be kept (fail closed).
-        Step::Check(_) => {
-            let mut res = Response::new(CorsBody::default());
-            *res.status_mut() = StatusCode::FORBIDDEN;
-            res.headers_mut()
-                .insert(VARY, HeaderValue::from_static("Origin"));
-            ResponseFuture::answered(res)
+        Outcome::CheckOrigin(_) => {
+            ResponseFuture::answered(cors_http::origin_check_failed().map(CorsBody::fixed))
         }
     }
 }
