@@ -2,7 +2,7 @@
 //!
 //! The wrapper only translates: it builds a [`cors_core::RequestView`] from
 //! the request headers, asks [`cors_core::Cors::evaluate`], and writes the
-//! [`Decision`] back:
+//! [`Decision`](cors_core::Decision) back with [`cors_core::http`]:
 //!
 //! - a preflight is answered by the wrapper; the wrapped filter is not run;
 //! - every response of the wrapped filter gets the CORS headers and `Vary`,
@@ -49,25 +49,19 @@
 #![warn(missing_docs)]
 
 mod rejection;
-mod write;
 
 use std::convert::Infallible;
 use std::path::Path;
 
-use cors_core::{Config, ConfigErrors, Cors, Decision, RequestView};
-use http::header::{HeaderMap, ORIGIN};
-use http::{Method, StatusCode};
+use cors_core::http::{self as cors_http, ActualHeaders, Outcome};
+use cors_core::{Config, ConfigErrors, Cors};
+use http::header::HeaderMap;
+use http::Method;
 use warp::filters::BoxedFilter;
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
 pub use cors_core;
-
-use write::{ActualHeaders, Answer};
-
-/// How many times a request waits for a dynamic origin predicate before it
-/// is refused. The answer is cached by cors-core, so one round is the norm.
-const MAX_ORIGIN_CHECKS: u8 = 2;
 
 /// Builds a policy from a [`Config`]; every invalid field is reported.
 pub fn from_config(config: &Config) -> Result<Cors, ConfigErrors> {
@@ -176,29 +170,20 @@ impl FilterError for Infallible {
     }
 }
 
-/// What to do, decided while the request's headers are borrowed.
-enum Step {
-    Answer(Answer),
-    Call(Option<ActualHeaders>),
-    Check(String),
-}
+/// An answer the wrapper gives itself (a preflight or a refusal), carried
+/// through warp as a rejection past the wrapped filter.
+#[derive(Debug)]
+struct Answer(http::Response<&'static str>);
 
-fn step(cors: &Cors, method: &Method, headers: &HeaderMap) -> Step {
-    let view = RequestView::from_pairs(
-        method.as_str().as_bytes(),
-        headers
-            .iter()
-            .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
-    );
-    let origin = headers.get(ORIGIN);
-    match cors.evaluate(&view) {
-        Decision::Preflight(p) => Step::Answer(Answer::preflight(&p, origin)),
-        Decision::Reject(r) => Step::Answer(Answer::reject(&r)),
-        Decision::Actual(a) => {
-            let nothing = a.headers.is_empty() && a.vary.is_none();
-            Step::Call((!nothing).then(|| ActualHeaders::new(&a, origin)))
-        }
-        Decision::PendingOriginCheck(o) => Step::Check(o.to_owned()),
+impl warp::reject::Reject for Answer {}
+
+impl Answer {
+    /// `recover` only lends the rejection, so the response is rebuilt.
+    fn to_response(&self) -> Response {
+        let mut res = Response::new((*self.0.body()).into());
+        *res.status_mut() = self.0.status();
+        *res.headers_mut() = self.0.headers().clone();
+        res
     }
 }
 
@@ -209,16 +194,19 @@ async fn decide(
     method: Method,
     headers: HeaderMap,
 ) -> Result<Option<ActualHeaders>, Rejection> {
-    for _ in 0..=MAX_ORIGIN_CHECKS {
-        match step(&cors, &method, &headers) {
-            Step::Answer(answer) => return Err(warp::reject::custom(answer)),
-            Step::Call(h) => return Ok(h),
-            Step::Check(origin) => cors.resolve_pending(&origin).await,
+    let mut rounds = 0;
+    loop {
+        match cors_http::decide(&cors, &method, &headers) {
+            Outcome::Respond(res) => return Err(warp::reject::custom(Answer(res))),
+            Outcome::Forward(h) => return Ok(h),
+            Outcome::CheckOrigin(origin) if rounds < cors_http::MAX_ORIGIN_CHECKS => {
+                rounds += 1;
+                cors.resolve_pending(&origin).await;
+            }
+            Outcome::CheckOrigin(_) => {
+                let res = cors_http::origin_check_failed();
+                return Err(warp::reject::custom(Answer(res)));
+            }
         }
     }
-    // The predicate's answer could not be kept (fail closed).
-    Err(warp::reject::custom(Answer::forbidden(
-        StatusCode::FORBIDDEN,
-        Some("Origin"),
-    )))
 }
