@@ -57,7 +57,10 @@ use std::rc::Rc;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::http::header::{HeaderValue, ORIGIN, VARY};
+use actix_web::http::header::{
+    HeaderName, HeaderValue, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
+    UPGRADE, VARY,
+};
 use actix_web::http::StatusCode;
 use actix_web::{Error, HttpResponse, ResponseError};
 use cors_core::{Config, ConfigErrors, Cors, Decision, RequestView};
@@ -141,14 +144,24 @@ enum Step {
     Check(String),
 }
 
+/// Every request header a [`RequestView`] reads. Looking these up beats
+/// walking every field of the request (cookies, user agent, ...).
+const VIEWED: [HeaderName; 5] = [
+    ORIGIN,
+    ACCESS_CONTROL_REQUEST_METHOD,
+    ACCESS_CONTROL_REQUEST_HEADERS,
+    HeaderName::from_static("access-control-request-private-network"),
+    UPGRADE,
+];
+
 fn step(cors: &Cors, req: &ServiceRequest) -> Step {
     let headers = req.headers();
-    let view = RequestView::from_pairs(
-        req.method().as_str().as_bytes(),
-        headers
-            .iter()
-            .map(|(n, v)| (n.as_str().as_bytes(), v.as_bytes())),
-    );
+    let mut view = RequestView::new(req.method().as_str().as_bytes());
+    for name in &VIEWED {
+        for value in headers.get_all(name) {
+            view.add_header(name.as_str().as_bytes(), value.as_bytes());
+        }
+    }
     let origin = headers.get(ORIGIN);
     match cors.evaluate(&view) {
         Decision::Preflight(p) => Step::Answer(preflight_response(&p, origin)),
@@ -205,7 +218,8 @@ impl ResponseError for CorsError {
 
     fn error_response(&self) -> HttpResponse {
         let mut res = self.inner.error_response();
-        self.headers.apply(res.headers_mut());
+        // Rendering lends the error: its headers are cloned (error path).
+        self.headers.clone().apply(res.headers_mut());
         res
     }
 }

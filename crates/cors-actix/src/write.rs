@@ -22,36 +22,32 @@ pub(crate) fn actix_name(name: HeaderName) -> header::HeaderName {
     }
 }
 
-/// An owned header value. A value that *is* the request's `Origin` field
-/// (a reflected origin) is cloned from it, sharing its bytes; a value that
-/// is not a valid field value is dropped rather than written.
+/// An owned header value. A value that *is* the request's `Origin` (a
+/// reflected origin) is cloned from it, sharing its bytes; a value that is
+/// not a valid field value is dropped rather than written.
 fn owned_value(value: &[u8], origin: Option<&HeaderValue>) -> Option<HeaderValue> {
-    if let Some(o) = origin {
-        let ob = o.as_bytes();
-        if ob.as_ptr() == value.as_ptr() && ob.len() == value.len() {
-            return Some(o.clone());
-        }
+    match origin {
+        Some(o) if o.as_bytes() == value => Some(o.clone()),
+        _ => HeaderValue::from_bytes(value).ok(),
     }
-    HeaderValue::from_bytes(value).ok()
 }
 
 /// What an [`Actual`] decision writes on the application's response, owned
 /// so that it outlives the request.
 #[derive(Debug, Clone)]
 pub(crate) struct ActualHeaders {
-    headers: Vec<(header::HeaderName, HeaderValue)>,
+    headers: Vec<(HeaderName, HeaderValue)>,
     vary: Option<&'static str>,
     vary_mode: VaryMode,
 }
 
 impl ActualHeaders {
     pub(crate) fn new(actual: &Actual<'_>, origin: Option<&HeaderValue>) -> Self {
-        let mut headers = Vec::with_capacity(actual.headers.len());
-        for (name, value) in actual.headers.iter() {
-            if let Some(v) = owned_value(value, origin) {
-                headers.push((actix_name(name), v));
-            }
-        }
+        let headers = actual
+            .headers
+            .iter()
+            .filter_map(|(name, value)| Some((name, owned_value(value, origin)?)))
+            .collect();
         ActualHeaders {
             headers,
             vary: actual.vary,
@@ -59,16 +55,21 @@ impl ActualHeaders {
         }
     }
 
-    /// Sets each header (its first occurrence in the decision replaces the
+    /// Sets each header (its first field in the decision replaces the
     /// response's fields of that name; later ones are appended), then
-    /// merges `Vary`.
-    pub(crate) fn apply(&self, map: &mut HeaderMap) {
-        for (i, (name, value)) in self.headers.iter().enumerate() {
-            if self.headers[..i].iter().any(|(n, _)| n == name) {
-                map.append(name.clone(), value.clone());
+    /// merges `Vary`. By value: the values move into the map (cloning a
+    /// freshly copied value would allocate again).
+    pub(crate) fn apply(self, map: &mut HeaderMap) {
+        // One bit per name written so far (a small fieldless enum).
+        let mut written = 0u64;
+        for (name, value) in self.headers {
+            let bit = 1u64 << (name as u32 % 64);
+            if written & bit == 0 {
+                map.insert(actix_name(name), value);
             } else {
-                map.insert(name.clone(), value.clone());
+                map.append(actix_name(name), value);
             }
+            written |= bit;
         }
         if let Some(token) = self.vary {
             apply_vary(map, token, self.vary_mode);
@@ -87,7 +88,8 @@ pub(crate) fn apply_vary(map: &mut HeaderMap, token: &'static str, mode: VaryMod
         VaryUpdate::Keep => {}
         VaryUpdate::Append(t) => map.append(header::VARY, HeaderValue::from_static(t)),
         VaryUpdate::Set(s) => {
-            if let Ok(v) = HeaderValue::from_str(&s) {
+            // From the `String`: no second copy.
+            if let Ok(v) = HeaderValue::try_from(s) {
                 map.insert(header::VARY, v);
             }
         }
