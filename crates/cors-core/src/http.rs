@@ -426,19 +426,39 @@ mod tests {
 
     #[test]
     fn header_names_match_cors_core() {
-        use HeaderName::*;
-        for n in [
-            AllowOrigin,
-            AllowCredentials,
-            AllowMethods,
-            AllowHeaders,
-            MaxAge,
-            ExposeHeaders,
-            AllowPrivateNetwork,
-            Vary,
-        ] {
-            assert_eq!(header_name(n).as_str(), n.as_str());
+        // Every name a decision writes: a Starlette preflight (its `Vary`
+        // is a header) asking for private-network access, and an actual
+        // response exposing headers.
+        let cors = Cors::builder()
+            .preset(Preset::Starlette)
+            .allow_origins(["https://app.example.com"])
+            .allow_headers(["x-token"])
+            .expose_headers(["x-total"])
+            .allow_credentials(true)
+            .allow_private_network(true)
+            .build()
+            .unwrap();
+        let origin = b"https://app.example.com";
+        let preflight = RequestView::new(b"OPTIONS")
+            .with_origin(origin)
+            .with_request_method(b"GET")
+            .with_request_private_network(b"true");
+        let actual = RequestView::new(b"GET").with_origin(origin);
+        let mut seen = Vec::new();
+        for d in [cors.evaluate(&preflight), cors.evaluate(&actual)] {
+            let fields = match d {
+                Decision::Preflight(p) => p.headers,
+                Decision::Actual(a) => a.headers,
+                other => panic!("{other:?}"),
+            };
+            for (name, _) in fields.iter() {
+                assert_eq!(header_name(name).as_str(), name.as_str());
+                if !seen.contains(&name) {
+                    seen.push(name);
+                }
+            }
         }
+        assert_eq!(seen.len(), 8, "{seen:?}");
     }
 
     #[test]
@@ -638,14 +658,14 @@ mod tests {
 
     #[test]
     fn no_origin_still_varies() {
+        // The response depends on `Origin` even when there is none, so
+        // that caches do not serve it to a cross-origin request.
         let (method, req) = request("GET", &[]);
-        match decide::<&str>(&cors(Preset::Standard), &method, &req) {
-            Outcome::Forward(Some(h)) => {
-                assert!(h.inline[0].is_none());
-                assert!(!h.is_empty());
-            }
-            Outcome::Forward(None) => {}
-            other => panic!("{other:?}"),
-        }
+        let headers = forward(decide(&cors(Preset::Standard), &method, &req));
+        assert!(headers.inline[0].is_none() && !headers.is_empty());
+        let mut res = HeaderMap::new();
+        headers.apply(&mut res);
+        assert_eq!(res.len(), 1);
+        assert_eq!(values(&res, "vary"), ["Origin"]);
     }
 }
