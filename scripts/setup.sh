@@ -33,14 +33,12 @@ if command -v rustup >/dev/null 2>&1; then
   rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 fi
 
-[ "$want_browser" = 1 ] && apt_install chromium
-[ "$want_bench" = 1 ] && apt_install wrk
+if [ "$want_browser" = 1 ]; then apt_install chromium; fi
+if [ "$want_bench" = 1 ]; then apt_install wrk; fi
 
 PY=${PYTHON:-python3}
-say "Python dependencies"
-$PY -m pip install -q --disable-pip-version-check -r python/requirements-test.txt
-[ "$want_bench" = 1 ] && $PY -m pip install -q --disable-pip-version-check matplotlib
-
-say "fastcors (pip install ./python)"
-$PY -m pip install -q --disable-pip-version-check ./python
+pip_install() { $PY -m pip install -q --disable-pip-version-check --root-user-action=ignore "$@"; }
+say "fastcors and its test dependencies (pip install ./python[test]; builds the Rust extension)"
+pip_install "./python[test]" websockets
+if [ "$want_bench" = 1 ]; then pip_install matplotlib; fi
 $PY -c "import fastcors, sys; print('fastcors', fastcors.__version__, 'on Python', sys.version.split()[0])"
