@@ -88,7 +88,7 @@ pub(crate) fn apply_vary(map: &mut HeaderMap, token: &'static str, mode: VaryMod
         VaryUpdate::Keep => {}
         VaryUpdate::Append(t) => map.append(header::VARY, HeaderValue::from_static(t)),
         VaryUpdate::Set(s) => {
-            // From the `String`: no second copy.
+            // From the bytes: no second copy.
             if let Ok(v) = HeaderValue::try_from(s) {
                 map.insert(header::VARY, v);
             }

@@ -312,11 +312,16 @@ pub enum VaryUpdate {
     Keep,
     /// Add one more `Vary` field with this value.
     Append(&'static str),
-    /// Replace every `Vary` field with one field of this value.
-    Set(String),
+    /// Replace every `Vary` field with one field of this value (raw bytes:
+    /// the application's values are kept byte for byte, UTF-8 or not).
+    Set(Vec<u8>),
 }
 
 /// Merges `token` into the existing `Vary` field values.
+///
+/// `existing` is walked more than once, so it is a cheap-to-clone view
+/// (an array, or an adapter's handle on its header map). Allocates only when
+/// it must build a combined value ([`VaryUpdate::Set`]).
 ///
 /// ```
 /// use cors_core::{merge_vary, VaryMode, VaryUpdate};
@@ -327,66 +332,51 @@ pub enum VaryUpdate {
 /// let existing: [&[u8]; 1] = [b"Accept-Encoding"];
 /// assert_eq!(
 ///     merge_vary(existing, "Origin", VaryMode::Append),
-///     VaryUpdate::Set("Accept-Encoding, Origin".into())
+///     VaryUpdate::Set(b"Accept-Encoding, Origin".to_vec())
 /// );
 /// ```
 pub fn merge_vary<'v, I>(existing: I, token: &'static str, mode: VaryMode) -> VaryUpdate
 where
-    I: IntoIterator<Item = &'v [u8]>,
+    I: IntoIterator<Item = &'v [u8]> + Clone,
 {
-    match mode {
-        VaryMode::Append => {
-            let mut out = String::new();
-            for v in existing {
-                out.push_str(&String::from_utf8_lossy(v));
-                out.push_str(", ");
+    let values = || existing.clone().into_iter();
+    if values().next().is_none() {
+        return VaryUpdate::Append(token);
+    }
+    let join = |extra: &mut dyn Iterator<Item = &str>| {
+        let mut out = Vec::new();
+        for v in values() {
+            if !out.is_empty() {
+                out.extend_from_slice(b", ");
             }
-            if out.is_empty() {
-                return VaryUpdate::Append(token);
-            }
-            out.push_str(token);
-            VaryUpdate::Set(out)
+            out.extend_from_slice(v);
         }
+        for name in extra {
+            out.extend_from_slice(b", ");
+            out.extend_from_slice(name.as_bytes());
+        }
+        VaryUpdate::Set(out)
+    };
+    match mode {
+        VaryMode::Append => join(&mut std::iter::once(token)),
         VaryMode::Merge => {
-            // A token list may itself be several comma-separated names
-            // ("Origin, Access-Control-Request-Method"); all must be present.
-            let mut missing = false;
-            let mut values = existing.into_iter().peekable();
-            if values.peek().is_none() {
-                return VaryUpdate::Append(token);
-            }
-            let collected: Vec<&[u8]> = values.collect();
-            let has = |name: &str| {
-                collected.iter().any(|v| {
+            // The token may itself be a list ("Origin, Access-Control-Request-Method");
+            // each name must be present, or covered by "*".
+            let present = |name: &str| {
+                values().any(|v| {
                     v.split(|b| *b == b',')
                         .map(trim_ows)
                         .any(|item| item == b"*" || item.eq_ignore_ascii_case(name.as_bytes()))
                 })
             };
-            let mut need = Vec::new();
-            for name in token.split(',').map(str::trim) {
-                if !has(name) {
-                    missing = true;
-                    need.push(name);
-                }
-            }
-            if !missing {
+            let names = || token.split(',').map(str::trim);
+            let missing = names().filter(|n| !present(n)).count();
+            if missing == 0 {
                 VaryUpdate::Keep
-            } else if need.len() == token.split(',').count() {
+            } else if missing == names().count() {
                 VaryUpdate::Append(token)
             } else {
-                let mut out = String::new();
-                for v in &collected {
-                    if !out.is_empty() {
-                        out.push_str(", ");
-                    }
-                    out.push_str(&String::from_utf8_lossy(v));
-                }
-                for n in need {
-                    out.push_str(", ");
-                    out.push_str(n);
-                }
-                VaryUpdate::Set(out)
+                join(&mut names().filter(|n| !present(n)))
             }
         }
     }
@@ -528,13 +518,13 @@ mod tests {
                 "Origin, Access-Control-Request-Method",
                 VaryMode::Merge
             ),
-            VaryUpdate::Set("Origin, Access-Control-Request-Method".into())
+            VaryUpdate::Set(b"Origin, Access-Control-Request-Method".to_vec())
         );
         // Starlette appends even when present.
         let dup: [&[u8]; 2] = [b"Origin", b"Cookie"];
         assert_eq!(
             merge_vary(dup, "Origin", VaryMode::Append),
-            VaryUpdate::Set("Origin, Cookie, Origin".into())
+            VaryUpdate::Set(b"Origin, Cookie, Origin".to_vec())
         );
     }
 

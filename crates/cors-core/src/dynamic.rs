@@ -25,12 +25,12 @@ pub type PredicateFuture = Pin<Box<dyn Future<Output = bool> + Send>>;
 pub enum OriginPredicate {
     /// Called inline during evaluation.
     Sync(Arc<dyn Fn(&str) -> bool + Send + Sync>),
-    /// Called by [`Cors::resolve_pending`] when evaluation returns
-    /// [`Decision::PendingOriginCheck`].
+    /// Called by [`Cors::resolve_pending`](crate::Cors::resolve_pending) when evaluation returns
+    /// [`Decision::PendingOriginCheck`](crate::Decision::PendingOriginCheck).
     Async(Arc<dyn Fn(String) -> PredicateFuture + Send + Sync>),
     /// Resolved by the host (e.g. Python): on
-    /// [`Decision::PendingOriginCheck`], call it and report the answer with
-    /// [`Cors::record_origin_check`].
+    /// [`Decision::PendingOriginCheck`](crate::Decision::PendingOriginCheck), call it and report the answer with
+    /// [`Cors::record_origin_check`](crate::Cors::record_origin_check).
     External,
 }
 

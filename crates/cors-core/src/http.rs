@@ -228,20 +228,30 @@ impl ActualHeaders {
     }
 }
 
+/// The response's `Vary` values as a re-iterable view, for [`merge_vary`]
+/// (which looks at them more than once, without collecting them).
+#[derive(Clone, Copy)]
+struct VaryValues<'a>(&'a HeaderMap);
+
+impl<'a> IntoIterator for VaryValues<'a> {
+    type Item = &'a [u8];
+    type IntoIter = std::iter::Map<h::ValueIter<'a, HeaderValue>, fn(&HeaderValue) -> &[u8]>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.get_all(h::VARY).iter().map(HeaderValue::as_bytes)
+    }
+}
+
 /// Merges `token` into the response's `Vary` fields with [`merge_vary`].
 pub fn apply_vary(map: &mut HeaderMap, token: &'static str, mode: VaryMode) {
-    let update = merge_vary(
-        map.get_all(h::VARY).iter().map(HeaderValue::as_bytes),
-        token,
-        mode,
-    );
+    let update = merge_vary(VaryValues(map), token, mode);
     match update {
         VaryUpdate::Keep => {}
         VaryUpdate::Append(t) => {
             map.append(h::VARY, HeaderValue::from_static(t));
         }
         VaryUpdate::Set(s) => {
-            // From the `String`: no second copy. `insert` keeps the position
+            // From the bytes: no second copy. `insert` keeps the position
             // of the first `Vary` field and drops the others.
             if let Ok(v) = HeaderValue::try_from(s) {
                 map.insert(h::VARY, v);

@@ -50,7 +50,7 @@ fn run(cors: &Cors, method: &[u8], headers: &[(Vec<u8>, Vec<u8>)]) -> Outcome {
                 match merge_vary(existing, token, a.vary_mode) {
                     VaryUpdate::Keep => {}
                     VaryUpdate::Append(t) => out.push(("vary".into(), t.into())),
-                    VaryUpdate::Set(s) => out.push(("vary".into(), s)),
+                    VaryUpdate::Set(s) => out.push(("vary".into(), text(&s))),
                 }
             }
             ("actual".into(), None, None, out)
