@@ -23,7 +23,9 @@ fn request(preflight: bool, origin: &str) -> actix_http::Request {
     } else {
         test::TestRequest::get()
     };
-    r.uri("/data").insert_header(("origin", origin)).to_request()
+    r.uri("/data")
+        .insert_header(("origin", origin))
+        .to_request()
 }
 
 fn sizes() -> Vec<usize> {
@@ -31,11 +33,20 @@ fn sizes() -> Vec<usize> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(usize::MAX);
-    [3usize, 100, 10_000].into_iter().filter(|&n| n <= cap).collect()
+    [3usize, 100, 10_000]
+        .into_iter()
+        .filter(|&n| n <= cap)
+        .collect()
 }
 
-fn run<S, B>(c: &mut Criterion, sys: &actix_web::rt::SystemRunner, app: S, mode: Mode, side: &str, n: usize)
-where
+fn run<S, B>(
+    c: &mut Criterion,
+    sys: &actix_web::rt::SystemRunner,
+    app: S,
+    mode: Mode,
+    side: &str,
+    n: usize,
+) where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
@@ -47,23 +58,31 @@ where
         if mode == Mode::None {
             assert!(acao.is_none());
         } else {
-            assert_eq!(acao.map(|v| v.as_bytes()), Some(origin.as_bytes()), "{side} {n}");
+            assert_eq!(
+                acao.map(|v| v.as_bytes()),
+                Some(origin.as_bytes()),
+                "{side} {n}"
+            );
             assert!(res.status().is_success(), "{side} {n} {}", res.status());
         }
     }
     for (kind, preflight) in [("simple", false), ("preflight", true)] {
-        c.bench_with_input(BenchmarkId::new(format!("actix/{kind}/{side}"), n), &n, |b, _| {
-            b.iter_custom(|iters| {
-                sys.block_on(async {
-                    let start = Instant::now();
-                    for _ in 0..iters {
-                        let req = request(preflight, &origin);
-                        black_box(test::call_service(&app, req).await);
-                    }
-                    start.elapsed()
+        c.bench_with_input(
+            BenchmarkId::new(format!("actix/{kind}/{side}"), n),
+            &n,
+            |b, _| {
+                b.iter_custom(|iters| {
+                    sys.block_on(async {
+                        let start = Instant::now();
+                        for _ in 0..iters {
+                            let req = request(preflight, &origin);
+                            black_box(test::call_service(&app, req).await);
+                        }
+                        start.elapsed()
+                    })
                 })
-            })
-        });
+            },
+        );
     }
 }
 

@@ -38,7 +38,11 @@ fn check(rt: &tokio::runtime::Runtime, mode: Mode, n: usize) {
         if mode == Mode::None {
             assert!(acao.is_none());
         } else {
-            assert_eq!(acao.map(|v| v.as_bytes()), Some(origin.as_bytes()), "{mode:?} {n}");
+            assert_eq!(
+                acao.map(|v| v.as_bytes()),
+                Some(origin.as_bytes()),
+                "{mode:?} {n}"
+            );
             assert!(res.status().is_success(), "{mode:?} {n} {}", res.status());
         }
     }
@@ -49,7 +53,10 @@ fn sizes() -> Vec<usize> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(usize::MAX);
-    [3usize, 100, 10_000].into_iter().filter(|&n| n <= cap).collect()
+    [3usize, 100, 10_000]
+        .into_iter()
+        .filter(|&n| n <= cap)
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {
@@ -67,19 +74,24 @@ fn bench(c: &mut Criterion) {
         let origin = probe(n);
         for (kind, preflight) in [("simple", false), ("preflight", true)] {
             let mut app = axum_side::app(mode, n);
-            c.bench_with_input(BenchmarkId::new(format!("axum/{kind}/{side}"), n), &n, |b, _| {
-                b.iter_custom(|iters| {
-                    rt.block_on(async {
-                        let start = Instant::now();
-                        for _ in 0..iters {
-                            let req = request(preflight, &origin);
-                            let svc = ServiceExt::<Request<Body>>::ready(&mut app).await.unwrap();
-                            black_box(svc.call(req).await.unwrap());
-                        }
-                        start.elapsed()
+            c.bench_with_input(
+                BenchmarkId::new(format!("axum/{kind}/{side}"), n),
+                &n,
+                |b, _| {
+                    b.iter_custom(|iters| {
+                        rt.block_on(async {
+                            let start = Instant::now();
+                            for _ in 0..iters {
+                                let req = request(preflight, &origin);
+                                let svc =
+                                    ServiceExt::<Request<Body>>::ready(&mut app).await.unwrap();
+                                black_box(svc.call(req).await.unwrap());
+                            }
+                            start.elapsed()
+                        })
                     })
-                })
-            });
+                },
+            );
         }
     }
 }

@@ -13,8 +13,8 @@ use cors_benches::{fastcors, probe, warp_side, Mode, REQUEST_HEADERS, REQUEST_ME
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use http::Request;
 use http_body_util::Empty;
-use tower_service::Service;
 use std::convert::Infallible;
+use tower_service::Service;
 use warp::Filter;
 
 fn request(preflight: bool, origin: &str) -> Request<Empty<Bytes>> {
@@ -34,11 +34,20 @@ fn sizes() -> Vec<usize> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(usize::MAX);
-    [3usize, 100, 10_000].into_iter().filter(|&n| n <= cap).collect()
+    [3usize, 100, 10_000]
+        .into_iter()
+        .filter(|&n| n <= cap)
+        .collect()
 }
 
-fn run<S>(c: &mut Criterion, rt: &tokio::runtime::Runtime, mut svc: S, mode: Mode, side: &str, n: usize)
-where
+fn run<S>(
+    c: &mut Criterion,
+    rt: &tokio::runtime::Runtime,
+    mut svc: S,
+    mode: Mode,
+    side: &str,
+    n: usize,
+) where
     S: Service<Request<Empty<Bytes>>, Response = warp::reply::Response, Error = Infallible>,
 {
     let origin = probe(n);
@@ -48,23 +57,31 @@ where
         if mode == Mode::None {
             assert!(acao.is_none());
         } else {
-            assert_eq!(acao.map(|v| v.as_bytes()), Some(origin.as_bytes()), "{side} {n}");
+            assert_eq!(
+                acao.map(|v| v.as_bytes()),
+                Some(origin.as_bytes()),
+                "{side} {n}"
+            );
             assert!(res.status().is_success(), "{side} {n} {}", res.status());
         }
     }
     for (kind, preflight) in [("simple", false), ("preflight", true)] {
-        c.bench_with_input(BenchmarkId::new(format!("warp/{kind}/{side}"), n), &n, |b, _| {
-            b.iter_custom(|iters| {
-                rt.block_on(async {
-                    let start = Instant::now();
-                    for _ in 0..iters {
-                        let req = request(preflight, &origin);
-                        black_box(svc.call(req).await.unwrap());
-                    }
-                    start.elapsed()
+        c.bench_with_input(
+            BenchmarkId::new(format!("warp/{kind}/{side}"), n),
+            &n,
+            |b, _| {
+                b.iter_custom(|iters| {
+                    rt.block_on(async {
+                        let start = Instant::now();
+                        for _ in 0..iters {
+                            let req = request(preflight, &origin);
+                            black_box(svc.call(req).await.unwrap());
+                        }
+                        start.elapsed()
+                    })
                 })
-            })
-        });
+            },
+        );
     }
 }
 
@@ -73,10 +90,31 @@ fn bench(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    run(c, &rt, warp::service(warp_side::routes()), Mode::None, "none", 3);
+    run(
+        c,
+        &rt,
+        warp::service(warp_side::routes()),
+        Mode::None,
+        "none",
+        3,
+    );
     for n in sizes() {
-        run(c, &rt, warp::service(cors_warp::wrap(warp_side::routes(), fastcors(n))), Mode::Fastcors, "fastcors", n);
-        run(c, &rt, warp::service(warp_side::routes().with(warp_side::incumbent(n))), Mode::Incumbent, "incumbent", n);
+        run(
+            c,
+            &rt,
+            warp::service(cors_warp::wrap(warp_side::routes(), fastcors(n))),
+            Mode::Fastcors,
+            "fastcors",
+            n,
+        );
+        run(
+            c,
+            &rt,
+            warp::service(warp_side::routes().with(warp_side::incumbent(n))),
+            Mode::Incumbent,
+            "incumbent",
+            n,
+        );
     }
 }
 

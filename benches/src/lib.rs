@@ -195,8 +195,7 @@ pub mod warp_side {
     use warp::{Filter, Rejection, Reply};
 
     /// `GET /data`.
-    pub fn routes() -> impl Filter<Extract = (warp::reply::Response,), Error = Rejection> + Clone
-    {
+    pub fn routes() -> impl Filter<Extract = (warp::reply::Response,), Error = Rejection> + Clone {
         warp::path("data")
             .and(warp::path::end())
             .and(warp::get())

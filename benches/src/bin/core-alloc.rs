@@ -15,8 +15,8 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 use std::time::Instant;
 
-use cors_core::{Config, Cors, RequestView};
 use cors_benches::{origin, HEADERS, METHODS};
+use cors_core::{Config, Cors, RequestView};
 use serde_json::{json, Value};
 
 struct Counting;
@@ -41,7 +41,10 @@ unsafe impl GlobalAlloc for Counting {
         if ON.load(Ordering::Relaxed) {
             COUNT.fetch_add(1, Ordering::Relaxed);
         }
-        LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+        LIVE.fetch_add(
+            new_size as isize - layout.size() as isize,
+            Ordering::Relaxed,
+        );
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -127,7 +130,9 @@ fn main() {
             continue;
         }
         let mut cfg = base();
-        cfg.allow_origin_patterns = (0..n).map(|i| format!("https://*.t{i}.example.net")).collect();
+        cfg.allow_origin_patterns = (0..n)
+            .map(|i| format!("https://*.t{i}.example.net"))
+            .collect();
         let cors = Cors::from_config(&cfg).unwrap();
         let (s, p) = measure(&cors, &format!("https://a.b.t{}.example.net", n / 2));
         allocs.push(json!({"index": "pattern", "n": n, "simple": s, "preflight": p}));
