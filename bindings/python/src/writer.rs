@@ -157,7 +157,7 @@ impl<'py> Items<'py> {
                         self.append(vary_name, PyBytes::new(py, t.as_bytes()).into_any())
                     }
                     VaryUpdate::Set(s) => {
-                        self.set(vary_name, PyBytes::new(py, s.as_bytes()).into_any())
+                        self.set(vary_name, PyBytes::new(py, &s).into_any())
                     }
                 }
             }
