@@ -185,7 +185,7 @@ def main() -> None:
     if args.quick:
         repeats, target, lo, hi = args.repeats or 2, 0.003, 3, 2000
     else:
-        repeats, target, lo, hi = args.repeats or 7, 0.08, 10, 200_000
+        repeats, target, lo, hi = args.repeats or 11, 0.08, 10, 200_000
     t0 = time.time()
     rows = run(sizes, repeats, target, lo, hi)
     common.write_json(

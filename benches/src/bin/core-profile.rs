@@ -1,0 +1,28 @@
+//! A plain loop over `Cors::evaluate` for profilers (callgrind, perf):
+//! `core-profile simple|preflight [N evaluations] [origins]`.
+
+use std::hint::black_box;
+
+use cors_benches::{fastcors, probe, REQUEST_HEADERS};
+use cors_core::RequestView;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let kind = args.get(1).map(String::as_str).unwrap_or("simple");
+    let n: u64 = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let origins: usize = args.get(3).and_then(|v| v.parse().ok()).unwrap_or(3);
+    let cors = fastcors(origins);
+    let origin = probe(origins);
+    let o = origin.as_bytes();
+    for _ in 0..n {
+        let view = if kind == "preflight" {
+            RequestView::new(black_box(b"OPTIONS"))
+                .with_origin(black_box(o))
+                .with_request_method(black_box(b"PUT"))
+                .with_request_headers(black_box(REQUEST_HEADERS.as_bytes()))
+        } else {
+            RequestView::new(black_box(b"GET")).with_origin(black_box(o))
+        };
+        black_box(cors.evaluate(&view));
+    }
+}
