@@ -156,9 +156,7 @@ impl<'py> Items<'py> {
                     VaryUpdate::Append(t) => {
                         self.append(vary_name, PyBytes::new(py, t.as_bytes()).into_any())
                     }
-                    VaryUpdate::Set(s) => {
-                        self.set(vary_name, PyBytes::new(py, &s).into_any())
-                    }
+                    VaryUpdate::Set(s) => self.set(vary_name, PyBytes::new(py, &s).into_any()),
                 }
             }
         }
