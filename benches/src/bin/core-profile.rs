@@ -9,7 +9,10 @@ use cors_core::RequestView;
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let kind = args.get(1).map(String::as_str).unwrap_or("simple");
-    let n: u64 = args.get(2).and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let n: u64 = args
+        .get(2)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     let origins: usize = args.get(3).and_then(|v| v.parse().ok()).unwrap_or(3);
     let cors = fastcors(origins);
     let origin = probe(origins);
