@@ -51,24 +51,24 @@
 
 mod write;
 
-use std::future::{ready, Ready};
+use std::future::{ready, Future, Ready};
 use std::path::Path;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::http::header::{
-    HeaderName, HeaderValue, ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN,
-    UPGRADE, VARY,
-};
-use actix_web::http::StatusCode;
+use actix_web::http::header::{HeaderValue, VARY};
+use actix_web::http::{Method, StatusCode};
 use actix_web::{Error, HttpResponse, ResponseError};
 use cors_core::{Config, ConfigErrors, Cors, Decision, RequestView};
 use futures_util::future::LocalBoxFuture;
+use pin_project_lite::pin_project;
 
 pub use cors_core;
 
-use write::{preflight_response, reject_response, ActualHeaders};
+use write::{preflight_response, reject_response, ActualHeaders, VIEWED};
 
 /// How many times a request waits for a dynamic origin predicate before it
 /// is refused. The answer is cached by cors-core, so one round is the norm.
@@ -144,31 +144,28 @@ enum Step {
     Check(String),
 }
 
-/// Every request header a [`RequestView`] reads. Looking these up beats
-/// walking every field of the request (cookies, user agent, ...).
-const VIEWED: [HeaderName; 5] = [
-    ORIGIN,
-    ACCESS_CONTROL_REQUEST_METHOD,
-    ACCESS_CONTROL_REQUEST_HEADERS,
-    HeaderName::from_static("access-control-request-private-network"),
-    UPGRADE,
-];
-
 fn step(cors: &Cors, req: &ServiceRequest) -> Step {
     let headers = req.headers();
     let mut view = RequestView::new(req.method().as_str().as_bytes());
-    for name in &VIEWED {
+    // `Origin` and `Upgrade` matter to every request; the
+    // `Access-Control-Request-*` fields only to a preflight (an `OPTIONS`
+    // request), so other methods skip looking them up.
+    let viewed = if req.method() == Method::OPTIONS {
+        &VIEWED[..]
+    } else {
+        &VIEWED[..2]
+    };
+    for name in viewed {
         for value in headers.get_all(name) {
             view.add_header(name.as_str().as_bytes(), value.as_bytes());
         }
     }
-    let origin = headers.get(ORIGIN);
     match cors.evaluate(&view) {
-        Decision::Preflight(p) => Step::Answer(preflight_response(&p, origin)),
+        Decision::Preflight(p) => Step::Answer(preflight_response(&p, headers)),
         Decision::Reject(r) => Step::Answer(reject_response(&r)),
         Decision::Actual(a) => {
             let nothing = a.headers.is_empty() && a.vary.is_none();
-            Step::Call((!nothing).then(|| ActualHeaders::new(&a, origin)))
+            Step::Call((!nothing).then(|| ActualHeaders::new(&a, headers)))
         }
         Decision::PendingOriginCheck(o) => Step::Check(o.to_owned()),
     }
@@ -224,17 +221,6 @@ impl ResponseError for CorsError {
     }
 }
 
-async fn call_inner<S, B>(
-    service: &S,
-    req: ServiceRequest,
-    headers: Option<ActualHeaders>,
-) -> Result<ServiceResponse<EitherBody<B>>, Error>
-where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
-{
-    finish(service.call(req).await, headers)
-}
-
 /// The slow path: a dynamic async origin predicate must answer first.
 async fn check_then_call<S, B>(
     service: Rc<S>,
@@ -249,7 +235,7 @@ where
         cors.resolve_pending(&origin).await;
         match step(&cors, &req) {
             Step::Answer(res) => return Ok(req.into_response(res).map_into_right_body()),
-            Step::Call(headers) => return call_inner(&*service, req, headers).await,
+            Step::Call(headers) => return finish(service.call(req).await, headers),
             Step::Check(next) => origin = next,
         }
     }
@@ -260,6 +246,52 @@ where
     Ok(req.into_response(res).map_into_right_body())
 }
 
+pin_project! {
+    /// The response future of [`CorsService`].
+    pub struct CorsFuture<F, B> {
+        #[pin]
+        state: State<F, B>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<F, B> {
+        // The wrapped service was called; its response gets `headers`.
+        Inner { #[pin] fut: F, headers: Option<ActualHeaders> },
+        // The middleware answered itself (a preflight or a refusal).
+        Answered { res: Option<ServiceResponse<EitherBody<B>>> },
+        // Waiting for a dynamic origin predicate (rare: boxed).
+        Checking { fut: LocalBoxFuture<'static, Result<ServiceResponse<EitherBody<B>>, Error>> },
+    }
+}
+
+impl<F, B> Future for CorsFuture<F, B>
+where
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+{
+    type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProj::Inner { fut, headers } => match fut.poll(cx) {
+                Poll::Ready(result) => Poll::Ready(finish(result, headers.take())),
+                Poll::Pending => Poll::Pending,
+            },
+            StateProj::Answered { res } => {
+                Poll::Ready(Ok(res.take().expect("polled after completion")))
+            }
+            StateProj::Checking { fut } => fut.as_mut().poll(cx),
+        }
+    }
+}
+
+impl<F, B> std::fmt::Debug for CorsFuture<F, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CorsFuture").finish_non_exhaustive()
+    }
+}
+
 impl<S, B> Service<ServiceRequest> for CorsService<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
@@ -267,23 +299,28 @@ where
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = Error;
-    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+    type Future = CorsFuture<S::Future, B>;
 
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        match step(&self.cors, &req) {
-            Step::Answer(res) => Box::pin(ready(Ok(req.into_response(res).map_into_right_body()))),
-            Step::Call(headers) => {
-                let fut = self.service.call(req);
-                Box::pin(async move { finish(fut.await, headers) })
-            }
-            Step::Check(origin) => Box::pin(check_then_call(
-                self.service.clone(),
-                self.cors.clone(),
-                req,
-                origin,
-            )),
-        }
+        let state = match step(&self.cors, &req) {
+            Step::Answer(res) => State::Answered {
+                res: Some(req.into_response(res).map_into_right_body()),
+            },
+            Step::Call(headers) => State::Inner {
+                fut: self.service.call(req),
+                headers,
+            },
+            Step::Check(origin) => State::Checking {
+                fut: Box::pin(check_then_call(
+                    self.service.clone(),
+                    self.cors.clone(),
+                    req,
+                    origin,
+                )),
+            },
+        };
+        CorsFuture { state }
     }
 }

@@ -1,10 +1,34 @@
 //! Writing a [`Decision`](cors_core::Decision) back onto actix-web types,
 //! exactly as the `cors_core::decision` module documents it.
+//!
+//! The per-request path allocates as little as it can (as cors-core's
+//! `http` module does for the `http` 1.x types; actix-web 4 has its own
+//! header types): a reflected origin is a clone of the request's own
+//! `Origin` value (it shares its bytes), the policy's precomputed values
+//! (`true`, the method and header lists, `max-age`, ...) are kept as shared
+//! [`HeaderValue`]s after their first use, and [`ActualHeaders`] holds a few
+//! fields inline.
+
+use std::cell::RefCell;
 
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 use cors_core::{merge_vary, Actual, HeaderName, Preflight, Reject, VaryMode, VaryUpdate};
+
+/// The request header whose value a private-network preflight carries.
+pub(crate) const REQUEST_PRIVATE_NETWORK: header::HeaderName =
+    header::HeaderName::from_static("access-control-request-private-network");
+
+/// Every request header a [`cors_core::RequestView`] reads. Looking these
+/// up beats walking every field of the request (cookies, user agent, ...).
+pub(crate) const VIEWED: [header::HeaderName; 5] = [
+    header::ORIGIN,
+    header::UPGRADE,
+    header::ACCESS_CONTROL_REQUEST_METHOD,
+    header::ACCESS_CONTROL_REQUEST_HEADERS,
+    REQUEST_PRIVATE_NETWORK,
+];
 
 /// The actix name of a header cors-core writes (no allocation).
 pub(crate) fn actix_name(name: HeaderName) -> header::HeaderName {
@@ -22,47 +46,123 @@ pub(crate) fn actix_name(name: HeaderName) -> header::HeaderName {
     }
 }
 
-/// An owned header value. A value that *is* the request's `Origin` (a
-/// reflected origin) is cloned from it, sharing its bytes; a value that is
-/// not a valid field value is dropped rather than written.
-fn owned_value(value: &[u8], origin: Option<&HeaderValue>) -> Option<HeaderValue> {
-    match origin {
-        Some(o) if o.as_bytes() == value => Some(o.clone()),
-        _ => HeaderValue::from_bytes(value).ok(),
+/// An owned header value for a decision's `value`; `None` if it is not a
+/// valid field value (dropped rather than written).
+///
+/// - The request's `Origin` (a reflected origin) is cloned from the
+///   request, which shares its bytes.
+/// - Other values from the request (mirrored request headers) are copied.
+/// - The policy's own values are copied once, then served from a cache.
+fn owned_value(value: &[u8], request: &HeaderMap) -> Option<HeaderValue> {
+    if let Some(o) = request.get(header::ORIGIN) {
+        if o.as_bytes() == value {
+            return Some(o.clone());
+        }
     }
+    if let Some(v) = cached(value) {
+        return Some(v);
+    }
+    if from_request(value, request) {
+        // Not cached: the client chooses these.
+        return HeaderValue::from_bytes(value).ok();
+    }
+    cache(value)
 }
+
+/// Whether `value` borrows from one of the request's fields (the engine
+/// only ever borrows from those a [`cors_core::RequestView`] reads).
+fn from_request(value: &[u8], request: &HeaderMap) -> bool {
+    let start = value.as_ptr() as usize;
+    let end = start + value.len();
+    VIEWED.iter().any(|name| {
+        request.get_all(name).any(|field| {
+            let f = field.as_bytes().as_ptr() as usize;
+            f <= start && end <= f + field.len()
+        })
+    })
+}
+
+/// Most distinct policy values kept per thread. A process has a few
+/// policies with a few values each; past this, values are copied per
+/// request.
+const CACHE_CAPACITY: usize = 64;
+
+thread_local! {
+    /// Policy values as shared [`HeaderValue`]s, keyed by their bytes (so a
+    /// value is right for any policy that has it). Per thread: actix-web
+    /// runs each worker's services on one thread.
+    static CACHE: RefCell<Vec<HeaderValue>> = const { RefCell::new(Vec::new()) };
+}
+
+fn cached(value: &[u8]) -> Option<HeaderValue> {
+    CACHE
+        .try_with(|c| c.borrow().iter().find(|v| v.as_bytes() == value).cloned())
+        .ok()
+        .flatten()
+}
+
+fn cache(value: &[u8]) -> Option<HeaderValue> {
+    let copied = HeaderValue::from_bytes(value).ok()?;
+    // A freshly copied value owns a plain buffer, and its first clone
+    // allocates to turn it into a shared one; do that once here, so that
+    // every later clone only counts a reference.
+    let shared = copied.clone();
+    drop(copied);
+    let _ = CACHE.try_with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() < CACHE_CAPACITY {
+            c.push(shared.clone());
+        }
+    });
+    Some(shared)
+}
+
+/// Fields an [`ActualHeaders`] holds without allocating. An actual
+/// response gets at most `Access-Control-Allow-Origin`, `-Credentials`
+/// and `-Expose-Headers`; more fields spill to the heap.
+const INLINE: usize = 4;
 
 /// What an [`Actual`] decision writes on the application's response, owned
 /// so that it outlives the request.
 #[derive(Debug, Clone)]
 pub(crate) struct ActualHeaders {
-    headers: Vec<(HeaderName, HeaderValue)>,
+    inline: [Option<(HeaderName, HeaderValue)>; INLINE],
+    spill: Vec<(HeaderName, HeaderValue)>,
     vary: Option<&'static str>,
     vary_mode: VaryMode,
 }
 
 impl ActualHeaders {
-    pub(crate) fn new(actual: &Actual<'_>, origin: Option<&HeaderValue>) -> Self {
-        let headers = actual
-            .headers
-            .iter()
-            .filter_map(|(name, value)| Some((name, owned_value(value, origin)?)))
-            .collect();
-        ActualHeaders {
-            headers,
+    /// Owns the headers of `actual`; `request` is the request's headers.
+    pub(crate) fn new(actual: &Actual<'_>, request: &HeaderMap) -> Self {
+        let mut out = ActualHeaders {
+            inline: [const { None }; INLINE],
+            spill: Vec::new(),
             vary: actual.vary,
             vary_mode: actual.vary_mode,
+        };
+        let mut n = 0;
+        for (name, value) in actual.headers.iter() {
+            let Some(value) = owned_value(value, request) else {
+                continue;
+            };
+            match out.inline.get_mut(n) {
+                Some(slot) => *slot = Some((name, value)),
+                None => out.spill.push((name, value)),
+            }
+            n += 1;
         }
+        out
     }
 
     /// Sets each header (its first field in the decision replaces the
     /// response's fields of that name; later ones are appended), then
-    /// merges `Vary`. By value: the values move into the map (cloning a
-    /// freshly copied value would allocate again).
+    /// merges `Vary`. By value: the values move into the map.
     pub(crate) fn apply(self, map: &mut HeaderMap) {
         // One bit per name written so far (a small fieldless enum).
         let mut written = 0u64;
-        for (name, value) in self.headers {
+        let fields = self.inline.into_iter().flatten().chain(self.spill);
+        for (name, value) in fields {
             let bit = 1u64 << (name as u32 % 64);
             if written & bit == 0 {
                 map.insert(actix_name(name), value);
@@ -96,13 +196,14 @@ pub(crate) fn apply_vary(map: &mut HeaderMap, token: &'static str, mode: VaryMod
     }
 }
 
-/// The middleware's own answer to a preflight.
-pub(crate) fn preflight_response(p: &Preflight<'_>, origin: Option<&HeaderValue>) -> HttpResponse {
+/// The middleware's own answer to a preflight; `request` is the
+/// preflight's headers.
+pub(crate) fn preflight_response(p: &Preflight<'_>, request: &HeaderMap) -> HttpResponse {
     let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::NO_CONTENT);
     let mut res = HttpResponse::with_body(status, p.body).map_into_boxed_body();
     let map = res.headers_mut();
     for (name, value) in p.headers.iter() {
-        if let Some(v) = owned_value(value, origin) {
+        if let Some(v) = owned_value(value, request) {
             map.append(actix_name(name), v);
         }
     }
