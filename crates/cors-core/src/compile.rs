@@ -347,6 +347,8 @@ pub(crate) fn build(
         )
     };
     statics.rule_regexes = RegexGroup::build(rule_regexes).map_err(too_large)?;
+    statics.no_rules =
+        statics.exact.is_empty() && statics.patterns.is_empty() && statics.rule_regexes.is_none();
     statics.global_regexes = RegexGroup::build(global_regexes).map_err(too_large)?;
     let global_parsed = parsed.pop().unwrap_or_default();
     let mut global = GlobalOrigins::default();

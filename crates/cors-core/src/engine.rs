@@ -232,24 +232,26 @@ impl Cors {
     /// Decides what to do with a request. Never panics; never allocates for
     /// exact and wildcard origins.
     pub fn evaluate<'a>(&'a self, req: &RequestView<'a>) -> Decision<'a> {
-        self.evaluate_matched(req).0
+        self.evaluate_matched(req, &mut None)
     }
 
     pub(crate) fn evaluate_matched<'a>(
         &'a self,
         req: &RequestView<'a>,
-    ) -> (Decision<'a>, Option<OriginMatch>) {
+        matched_out: &mut Option<OriginMatch>,
+    ) -> Decision<'a> {
         let e = &*self.inner;
         let b = &e.behavior;
         let (lookup, origin, mut reasons) = self.lookup(req);
         let matched = match lookup {
             Lookup::Pending => {
                 let text = origin.map(|o| o.as_str()).unwrap_or("");
-                return (Decision::PendingOriginCheck(text), None);
+                return Decision::PendingOriginCheck(text);
             }
             Lookup::Allowed(m) => Some(m),
             Lookup::Denied => None,
         };
+        *matched_out = matched;
         let global = &e.policies[e.policies.len() - 1];
         let policy = matched.map_or(global, |m| &e.policies[m.rule]);
         let allowed = matched.is_some();
@@ -258,18 +260,15 @@ impl Cors {
 
         if req.is_websocket() && b.check_websocket_origin && req.origin().is_some() && !allowed {
             reasons.add(Reason::WebSocketOriginNotAllowed);
-            return (
-                Decision::Reject(Reject {
-                    status: 403,
-                    reasons,
-                    vary: Some("Origin"),
-                }),
-                matched,
-            );
+            return Decision::Reject(Reject {
+                status: 403,
+                reasons,
+                vary: Some("Origin"),
+            });
         }
 
         if req.is_preflight() {
-            return (self.preflight(req, policy, matched, echo, reasons), matched);
+            return self.preflight(req, policy, matched, echo, reasons);
         }
 
         let mut headers = Headers::new();
@@ -301,26 +300,20 @@ impl Cors {
             }
         }
         if cors && !allowed && b.block_disallowed {
-            return (
-                Decision::Reject(Reject {
-                    status: 403,
-                    reasons,
-                    vary: Some("Origin"),
-                }),
-                matched,
-            );
-        }
-        (
-            Decision::Actual(Actual {
-                cors,
-                allowed,
-                headers,
-                vary: Some("Origin"),
-                vary_mode: b.vary_mode,
+            return Decision::Reject(Reject {
+                status: 403,
                 reasons,
-            }),
-            matched,
-        )
+                vary: Some("Origin"),
+            });
+        }
+        Decision::Actual(Actual {
+            cors,
+            allowed,
+            headers,
+            vary: Some("Origin"),
+            vary_mode: b.vary_mode,
+            reasons,
+        })
     }
 
     fn preflight<'a>(
@@ -480,7 +473,8 @@ impl Cors {
     /// Evaluates and explains: the decision, its reasons, the exact response
     /// headers, and the rule and entry that admitted the origin.
     pub fn explain(&self, req: &RequestView<'_>) -> Explanation {
-        let (d, m) = self.evaluate_matched(req);
+        let mut m = None;
+        let d = self.evaluate_matched(req, &mut m);
         let m = m.map(|m| {
             let rule = self.inner.policies[m.rule].name.clone();
             let by = match m.by {

@@ -91,6 +91,8 @@ pub(crate) struct StaticIndex {
     pub pattern_slots: Vec<(u32, u32)>,
     pub rule_regexes: Option<RegexGroup>,
     pub global_regexes: Option<RegexGroup>,
+    /// No rule has any origin entry: skip the rules' lookups entirely.
+    pub no_rules: bool,
 }
 
 impl StaticIndex {
@@ -100,6 +102,9 @@ impl StaticIndex {
         origin: &str,
         parsed: Option<&OriginRef<'_>>,
     ) -> Option<OriginMatch> {
+        if self.no_rules {
+            return None;
+        }
         fn consider(best: &mut Option<OriginMatch>, rule: u32, by: MatchedBy) {
             if best.is_none_or(|b| (rule as usize) < b.rule) {
                 *best = Some(OriginMatch {
@@ -149,6 +154,9 @@ impl GlobalOrigins {
     pub(crate) fn lookup(&self, origin: &str, parsed: Option<&OriginRef<'_>>) -> Option<MatchedBy> {
         if self.exact.contains(origin) {
             return Some(MatchedBy::Exact);
+        }
+        if self.pattern_list.is_empty() {
+            return None;
         }
         let o = parsed?;
         self.patterns.lookup(o).map(MatchedBy::Pattern)

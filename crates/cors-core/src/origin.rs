@@ -130,22 +130,38 @@ pub fn parse_request_origin(raw: &[u8]) -> Result<RequestOrigin<'_>, MalformedOr
     if raw.len() > MAX_ORIGIN_LEN {
         return Err(MalformedOrigin::TooLong);
     }
-    // One pass over the bytes: printable ASCII only, no space, no comma, no uppercase.
+    // Fast path: what browsers send, `scheme://host[:port]` in lowercase,
+    // checked in one pass over the authority. Anything else, or anything
+    // wrong, goes through the full classification below, which names the
+    // first problem precisely; on success both agree by construction.
+    if let Some(fast) = parse_plain(raw) {
+        return Ok(fast);
+    }
+    parse_general(raw)
+}
+
+/// Every input, every error named: the reference for [`parse_plain`].
+fn parse_general(raw: &[u8]) -> Result<RequestOrigin<'_>, MalformedOrigin> {
+    // One pass over the bytes with a class table: printable ASCII only, no
+    // comma, no uppercase (the first offending byte decides the error).
     for &b in raw {
-        match b {
-            b',' => return Err(MalformedOrigin::Multiple),
-            b'A'..=b'Z' => return Err(MalformedOrigin::Uppercase),
-            0x21..=0x7e => {}
+        match BYTE_CLASS[b as usize] {
+            PLAIN => {}
+            COMMA => return Err(MalformedOrigin::Multiple),
+            UPPER => return Err(MalformedOrigin::Uppercase),
             _ => return Err(MalformedOrigin::InvalidByte),
         }
     }
-    // All bytes are ASCII, so this cannot fail; no unsafe needed.
+    // All bytes are printable ASCII, so this cannot fail; no unsafe needed.
     let s = std::str::from_utf8(raw).map_err(|_| MalformedOrigin::InvalidByte)?;
     if s == "null" {
         return Ok(RequestOrigin::Null);
     }
     let (scheme, rest) = split_scheme(s).ok_or(MalformedOrigin::MissingScheme)?;
-    let (host, port) = split_authority(rest)?;
+    let (host, port) = match split_plain_authority(rest) {
+        Some(r) => r?,
+        None => split_authority(rest)?,
+    };
     if let Some(p) = port {
         if default_port(scheme) == Some(p) {
             return Err(MalformedOrigin::DefaultPort);
@@ -159,9 +175,103 @@ pub fn parse_request_origin(raw: &[u8]) -> Result<RequestOrigin<'_>, MalformedOr
     }))
 }
 
+/// The well-formed common case of [`parse_request_origin`], or `None`.
+fn parse_plain(raw: &[u8]) -> Option<RequestOrigin<'_>> {
+    // The scheme: lowercase letters up to "://" (http, https, extensions).
+    let colon = raw
+        .iter()
+        .position(|&b| !b.is_ascii_lowercase() && b != b'-')?;
+    if !raw[0].is_ascii_lowercase() || raw.get(colon..colon + 3) != Some(b"://") {
+        return None;
+    }
+    let s = std::str::from_utf8(raw).ok()?;
+    let scheme = &s[..colon];
+    let (host, port) = split_plain_authority(&s[colon + 3..])?.ok()?;
+    if port.is_some() && port == default_port(scheme) {
+        return None;
+    }
+    Some(RequestOrigin::Tuple(OriginRef {
+        serialized: s,
+        scheme,
+        host,
+        port,
+    }))
+}
+
+const PLAIN: u8 = 0;
+const COMMA: u8 = 1;
+const UPPER: u8 = 2;
+const INVALID: u8 = 3;
+
+/// The class of every byte for [`parse_request_origin`]'s first pass.
+static BYTE_CLASS: [u8; 256] = {
+    let mut t = [INVALID; 256];
+    let mut b = 0x21;
+    while b <= 0x7e {
+        t[b] = match b as u8 {
+            b',' => COMMA,
+            b'A'..=b'Z' => UPPER,
+            _ => PLAIN,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// `host[:port]` of lowercase labels in one pass that validates as it goes;
+/// `None` when the authority holds anything else (then [`split_authority`]
+/// decides). Agrees with [`split_authority`] wherever it answers (a property
+/// test checks it).
+fn split_plain_authority(rest: &str) -> Option<Result<(&str, Option<u16>), MalformedOrigin>> {
+    let bytes = rest.as_bytes();
+    let mut label = 0usize;
+    // An empty or over-long label is an error, but only once the whole value
+    // is known to be plain: a `/` or `@` later on is the more precise error.
+    let mut bad_label = false;
+    let mut host_end = bytes.len();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => {
+                label += 1;
+                bad_label |= label > 63;
+            }
+            b'.' => {
+                bad_label |= label == 0;
+                label = 0;
+            }
+            b':' => {
+                host_end = i;
+                break;
+            }
+            _ => return None,
+        }
+    }
+    let port = bytes.get(host_end + 1..).unwrap_or_default();
+    if !port.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    if bad_label || label == 0 || host_end > 255 {
+        return Some(Err(MalformedOrigin::InvalidHost));
+    }
+    let host = &rest[..host_end];
+    if host_end == bytes.len() {
+        return Some(Ok((host, None)));
+    }
+    Some(
+        parse_port(&rest[host_end + 1..])
+            .map(|p| (host, Some(p)))
+            .ok_or(MalformedOrigin::InvalidPort),
+    )
+}
+
 /// `scheme://rest` with a syntactically valid (lowercase) scheme.
 fn split_scheme(s: &str) -> Option<(&str, &str)> {
-    let idx = s.find("://")?;
+    // The scheme ends at the first ':', which must start "://" (a scheme has
+    // no ':' or '/', so this finds the same split as searching for "://").
+    let idx = s.bytes().position(|b| b == b':')?;
+    if s.as_bytes().get(idx + 1..idx + 3) != Some(b"//") {
+        return None;
+    }
     let scheme = &s[..idx];
     let mut bytes = scheme.bytes();
     let first = bytes.next()?;
@@ -629,6 +739,34 @@ mod tests {
             assert_eq!(e.field, "allow_origins[0]");
             assert_eq!(e.value, input);
             assert!(!e.hint.is_empty());
+        }
+    }
+
+    proptest::proptest! {
+        /// The fast path agrees with the general one on plain authorities.
+        #[test]
+        fn plain_authority_fast_path_agrees(rest in "[a-z0-9._:/@\\[\\]-]{0,40}") {
+            if let Some(fast) = split_plain_authority(&rest) {
+                proptest::prop_assert_eq!(fast, split_authority(&rest));
+            }
+        }
+
+        /// Wherever the fast path answers, the general parser agrees.
+        #[test]
+        fn fast_path_agrees_with_the_general_parser(raw in "(https?|ws|chrome-extension|-x|a1)://[a-z0-9._:/@-]{0,30}") {
+            if let Some(fast) = parse_plain(raw.as_bytes()) {
+                proptest::prop_assert_eq!(Ok(fast), parse_general(raw.as_bytes()));
+            }
+        }
+
+        /// Arbitrary printable values: parsing never panics, and accepted
+        /// values are exactly what a browser serializes.
+        #[test]
+        fn accepted_origins_are_canonical(raw in "[ -~]{0,40}") {
+            if let Ok(RequestOrigin::Tuple(o)) = parse_request_origin(raw.as_bytes()) {
+                let port = o.port.map(|p| format!(":{p}")).unwrap_or_default();
+                proptest::prop_assert_eq!(format!("{}://{}{}", o.scheme, o.host, port), raw);
+            }
         }
     }
 
