@@ -53,8 +53,12 @@ pub(crate) fn actix_name(name: HeaderName) -> header::HeaderName {
 ///   request, which shares its bytes.
 /// - Other values from the request (mirrored request headers) are copied.
 /// - The policy's own values are copied once, then served from a cache.
-fn owned_value(value: &[u8], request: &HeaderMap) -> Option<HeaderValue> {
-    if let Some(o) = request.get(header::ORIGIN) {
+fn owned_value(
+    value: &[u8],
+    origin: Option<&HeaderValue>,
+    request: &HeaderMap,
+) -> Option<HeaderValue> {
+    if let Some(o) = origin {
         if o.as_bytes() == value {
             return Some(o.clone());
         }
@@ -141,9 +145,10 @@ impl ActualHeaders {
             vary: actual.vary,
             vary_mode: actual.vary_mode,
         };
+        let origin = request.get(header::ORIGIN);
         let mut n = 0;
         for (name, value) in actual.headers.iter() {
-            let Some(value) = owned_value(value, request) else {
+            let Some(value) = owned_value(value, origin, request) else {
                 continue;
             };
             match out.inline.get_mut(n) {
@@ -202,8 +207,9 @@ pub(crate) fn preflight_response(p: &Preflight<'_>, request: &HeaderMap) -> Http
     let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::NO_CONTENT);
     let mut res = HttpResponse::with_body(status, p.body).map_into_boxed_body();
     let map = res.headers_mut();
+    let origin = request.get(header::ORIGIN);
     for (name, value) in p.headers.iter() {
-        if let Some(v) = owned_value(value, request) {
+        if let Some(v) = owned_value(value, origin, request) {
             map.append(actix_name(name), v);
         }
     }

@@ -51,7 +51,11 @@
 mod rejection;
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::path::Path;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::task::{Context, Poll};
 
 use cors_core::http::{self as cors_http, ActualHeaders, Outcome};
 use cors_core::{Config, ConfigErrors, Cors};
@@ -104,7 +108,7 @@ where
 {
     let decide = warp::method()
         .and(warp::header::headers_cloned())
-        .and_then(move |method: Method, headers: HeaderMap| decide(cors.clone(), method, headers));
+        .and_then(move |method: Method, headers: HeaderMap| decide(&cors, method, headers));
     decide
         .and(F::Error::responses(filter))
         .map(|headers: Option<ActualHeaders>, mut res: Response| {
@@ -116,7 +120,7 @@ where
         .recover(|r: Rejection| async move {
             // Only `decide` rejects, and only with an answer of its own.
             let res = match r.find::<Answer>() {
-                Some(answer) => answer.to_response(),
+                Some(answer) => answer.take(),
                 None => rejection::response(&r),
             };
             Ok::<_, Infallible>(res)
@@ -173,40 +177,78 @@ impl FilterError for Infallible {
 /// An answer the wrapper gives itself (a preflight or a refusal), carried
 /// through warp as a rejection past the wrapped filter.
 #[derive(Debug)]
-struct Answer(http::Response<&'static str>);
+struct Answer(Mutex<Option<Response>>);
 
 impl warp::reject::Reject for Answer {}
 
 impl Answer {
-    /// `recover` only lends the rejection, so the response is rebuilt.
-    fn to_response(&self) -> Response {
-        let mut res = Response::new((*self.0.body()).into());
-        *res.status_mut() = self.0.status();
-        *res.headers_mut() = self.0.headers().clone();
-        res
+    fn reject(res: Response) -> Rejection {
+        warp::reject::custom(Answer(Mutex::new(Some(res))))
+    }
+
+    /// `recover` only lends the rejection: the response is taken out (it
+    /// is only ever taken once; a poisoned lock still holds it).
+    fn take(&self) -> Response {
+        let taken = match self.0.lock() {
+            Ok(mut res) => res.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        taken.unwrap_or_else(cors_http::origin_check_failed)
     }
 }
 
 /// Decides before the wrapped filter runs: `Ok` lets it run (with the
 /// headers for its response), a rejection carrying an [`Answer`] skips it.
-async fn decide(
-    cors: Cors,
-    method: Method,
-    headers: HeaderMap,
+/// Decided at once, unless a dynamic origin predicate must answer first.
+fn decide(cors: &Cors, method: Method, headers: HeaderMap) -> Decide {
+    let ready = match cors_http::decide(cors, &method, &headers) {
+        Outcome::Respond(res) => Err(Answer::reject(res)),
+        Outcome::Forward(h) => Ok(h),
+        Outcome::CheckOrigin(origin) => {
+            let cors = cors.clone();
+            return Decide::Checking(Box::pin(async move {
+                check_then_decide(&cors, &method, &headers, origin).await
+            }));
+        }
+    };
+    Decide::Ready(Some(ready))
+}
+
+/// The slow path: await the dynamic origin predicate, then decide again.
+async fn check_then_decide(
+    cors: &Cors,
+    method: &Method,
+    headers: &HeaderMap,
+    mut origin: String,
 ) -> Result<Option<ActualHeaders>, Rejection> {
-    let mut rounds = 0;
-    loop {
-        match cors_http::decide(&cors, &method, &headers) {
-            Outcome::Respond(res) => return Err(warp::reject::custom(Answer(res))),
+    for _ in 0..cors_http::MAX_ORIGIN_CHECKS {
+        cors.resolve_pending(&origin).await;
+        match cors_http::decide(cors, method, headers) {
+            Outcome::Respond(res) => return Err(Answer::reject(res)),
             Outcome::Forward(h) => return Ok(h),
-            Outcome::CheckOrigin(origin) if rounds < cors_http::MAX_ORIGIN_CHECKS => {
-                rounds += 1;
-                cors.resolve_pending(&origin).await;
-            }
-            Outcome::CheckOrigin(_) => {
-                let res = cors_http::origin_check_failed();
-                return Err(warp::reject::custom(Answer(res)));
-            }
+            Outcome::CheckOrigin(next) => origin = next,
+        }
+    }
+    Err(Answer::reject(cors_http::origin_check_failed()))
+}
+
+type Decided = Result<Option<ActualHeaders>, Rejection>;
+
+/// The future of [`decide`]: ready at once but for a dynamic origin check.
+// The common case is kept inline, not boxed: that is the point.
+#[allow(clippy::large_enum_variant)]
+enum Decide {
+    Ready(Option<Decided>),
+    Checking(Pin<Box<dyn Future<Output = Decided> + Send>>),
+}
+
+impl Future for Decide {
+    type Output = Decided;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Decided> {
+        match self.get_mut() {
+            Decide::Ready(d) => Poll::Ready(d.take().expect("polled after completion")),
+            Decide::Checking(fut) => fut.as_mut().poll(cx),
         }
     }
 }
