@@ -87,12 +87,14 @@ const REQUEST_PRIVATE_NETWORK: h::HeaderName =
 
 /// Every request header a [`RequestView`] reads. Looking these up beats
 /// walking every field of the request (cookies, user agent, ...).
+/// (`Origin` and `Upgrade` first: they are all that matters to a request
+/// that is not a preflight.)
 const VIEWED: [h::HeaderName; 5] = [
     h::ORIGIN,
+    h::UPGRADE,
     h::ACCESS_CONTROL_REQUEST_METHOD,
     h::ACCESS_CONTROL_REQUEST_HEADERS,
     REQUEST_PRIVATE_NETWORK,
-    h::UPGRADE,
 ];
 
 /// The `http` name of a header cors-core writes (no allocation).
@@ -115,13 +117,32 @@ pub fn header_name(name: HeaderName) -> h::HeaderName {
 /// counts (the first `Origin`, every `Access-Control-Request-Headers`
 /// field, ...) are [`RequestView::add_header`]'s.
 pub fn request_view<'a>(method: &'a Method, headers: &'a HeaderMap) -> RequestView<'a> {
+    view_of(method, headers, &VIEWED)
+}
+
+fn view_of<'a>(
+    method: &'a Method,
+    headers: &'a HeaderMap,
+    names: &[h::HeaderName],
+) -> RequestView<'a> {
     let mut view = RequestView::new(method.as_str().as_bytes());
-    for name in &VIEWED {
+    for name in names {
         for value in headers.get_all(name) {
             view.add_header(name.as_str().as_bytes(), value.as_bytes());
         }
     }
     view
+}
+
+/// The view [`decide`] evaluates: the `Access-Control-Request-*` fields
+/// only matter to a preflight (an `OPTIONS` request; the engine reads them
+/// nowhere else), so other methods skip looking them up.
+fn decision_view<'a>(method: &'a Method, headers: &'a HeaderMap) -> RequestView<'a> {
+    if method == Method::OPTIONS {
+        view_of(method, headers, &VIEWED)
+    } else {
+        view_of(method, headers, &VIEWED[..2])
+    }
 }
 
 /// What an adapter does with a request, decided while its headers are
@@ -145,7 +166,7 @@ pub fn decide<B: From<&'static str>>(
     method: &Method,
     headers: &HeaderMap,
 ) -> Outcome<B> {
-    let view = request_view(method, headers);
+    let view = decision_view(method, headers);
     match cors.evaluate(&view) {
         Decision::Preflight(p) => Outcome::Respond(preflight_response(&p, headers)),
         Decision::Reject(r) => Outcome::Respond(reject_response(&r)),
@@ -159,8 +180,9 @@ pub fn decide<B: From<&'static str>>(
 
 /// Fields an [`ActualHeaders`] holds without allocating. An actual
 /// response gets at most `Access-Control-Allow-Origin`, `-Credentials`
-/// and `-Expose-Headers`; more fields spill to the heap.
-const INLINE: usize = 4;
+/// and `-Expose-Headers`; more fields spill to the heap. (No more: the
+/// value travels through the adapter's futures, and is moved with them.)
+const INLINE: usize = 3;
 
 /// The part of an [`Actual`] decision that outlives the request: what to
 /// write on the application's response once it arrives.
@@ -183,9 +205,10 @@ impl ActualHeaders {
             vary_mode: actual.vary_mode,
         };
         let origin = request.get(h::ORIGIN);
+        let cache = CACHE.load();
         let mut n = 0;
         for (name, value) in actual.headers.iter() {
-            let Some(value) = owned_value(value, origin, request) else {
+            let Some(value) = owned_value(value, origin, request, cache.as_deref()) else {
                 continue;
             };
             match out.inline.get_mut(n) {
@@ -270,8 +293,9 @@ pub fn preflight_response<B: From<&'static str>>(
     // Sized once, so that the map does not grow while it is filled.
     let mut map = HeaderMap::with_capacity(p.headers.len() + 2);
     let origin = request.get(h::ORIGIN);
+    let cache = CACHE.load();
     for (name, value) in p.headers.iter() {
-        if let Some(v) = owned_value(value, origin, request) {
+        if let Some(v) = owned_value(value, origin, request, cache.as_deref()) {
             map.append(header_name(name), v);
         }
     }
@@ -317,17 +341,20 @@ pub fn origin_check_failed<B: From<&'static str>>() -> Response<B> {
 ///   request, which shares its bytes.
 /// - Other values from the request (mirrored request headers) are copied.
 /// - The policy's own values are copied once, then served from a cache.
+///
+/// `loaded` is the cache as loaded once per decision.
 fn owned_value(
     value: &[u8],
     origin: Option<&HeaderValue>,
     request: &HeaderMap,
+    loaded: Option<&Vec<HeaderValue>>,
 ) -> Option<HeaderValue> {
     if let Some(o) = origin {
         if o.as_bytes() == value {
             return Some(o.clone());
         }
     }
-    if let Some(v) = cached(value) {
+    if let Some(v) = loaded.and_then(|c| find(c, value)) {
         return Some(v);
     }
     if from_request(value, request) {
@@ -358,13 +385,13 @@ const CACHE_CAPACITY: usize = 64;
 /// value is right for any policy that has it). Lock-free to read.
 static CACHE: ArcSwapOption<Vec<HeaderValue>> = ArcSwapOption::const_empty();
 
+fn find(cache: &[HeaderValue], value: &[u8]) -> Option<HeaderValue> {
+    cache.iter().find(|v| v.as_bytes() == value).cloned()
+}
+
+#[cfg(test)]
 fn cached(value: &[u8]) -> Option<HeaderValue> {
-    let cache = CACHE.load();
-    cache
-        .as_ref()?
-        .iter()
-        .find(|v| v.as_bytes() == value)
-        .cloned()
+    find(CACHE.load().as_deref()?, value)
 }
 
 fn cache(value: &[u8]) -> Option<HeaderValue> {
@@ -531,9 +558,10 @@ mod tests {
         fields.push(HeaderName::AllowHeaders, b"a");
         fields.push(HeaderName::AllowHeaders, b"b");
         fields.push(HeaderName::AllowOrigin, b"*");
-        for i in 0..INLINE {
-            // Past the inline capacity.
-            fields.push(HeaderName::ExposeHeaders, [b"x", b"y", b"z", b"w"][i % 4]);
+        // Past the inline capacity.
+        const { assert!(INLINE < 7) };
+        for v in [b"x", b"y", b"z", b"w"] {
+            fields.push(HeaderName::ExposeHeaders, v);
         }
         let actual = Actual {
             cors: true,
