@@ -198,6 +198,27 @@ fn parse_plain(raw: &[u8]) -> Option<RequestOrigin<'_>> {
     }))
 }
 
+const LABEL: u8 = 0;
+const DOT: u8 = 1;
+const COLON: u8 = 2;
+const OTHER: u8 = 3;
+
+/// Byte classes of a plain authority: label characters, `.`, `:`, the rest.
+static HOST_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => LABEL,
+            b'.' => DOT,
+            b':' => COLON,
+            _ => OTHER,
+        };
+        b += 1;
+    }
+    t
+};
+
 const PLAIN: u8 = 0;
 const COMMA: u8 = 1;
 const UPPER: u8 = 2;
@@ -224,33 +245,35 @@ static BYTE_CLASS: [u8; 256] = {
 /// test checks it).
 fn split_plain_authority(rest: &str) -> Option<Result<(&str, Option<u16>), MalformedOrigin>> {
     let bytes = rest.as_bytes();
-    let mut label = 0usize;
+    // Label lengths are checked once per label, at its end: the loop itself
+    // only classifies bytes through a table.
+    let mut label_start = 0usize;
     // An empty or over-long label is an error, but only once the whole value
     // is known to be plain: a `/` or `@` later on is the more precise error.
     let mut bad_label = false;
     let mut host_end = bytes.len();
     for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => {
-                label += 1;
-                bad_label |= label > 63;
+        match HOST_CLASS[b as usize] {
+            LABEL => {}
+            DOT => {
+                let len = i - label_start;
+                bad_label |= len == 0 || len > 63;
+                label_start = i + 1;
             }
-            b'.' => {
-                bad_label |= label == 0;
-                label = 0;
-            }
-            b':' => {
+            COLON => {
                 host_end = i;
                 break;
             }
             _ => return None,
         }
     }
+    let last = host_end - label_start.min(host_end);
+    bad_label |= last == 0 || last > 63;
     let port = bytes.get(host_end + 1..).unwrap_or_default();
     if !port.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    if bad_label || label == 0 || host_end > 255 {
+    if bad_label || host_end > 255 {
         return Some(Err(MalformedOrigin::InvalidHost));
     }
     let host = &rest[..host_end];
