@@ -53,6 +53,9 @@ fn name_index(n: HeaderName) -> usize {
     }
 }
 
+/// A cached field: name index, value, `(name, value)`.
+type CachedField = (usize, Box<[u8]>, Py<PyTuple>);
+
 /// Python objects made once per engine and shared with its send wrappers.
 struct Interned {
     names: Vec<Py<PyBytes>>,
@@ -62,7 +65,18 @@ struct Interned {
     k_type: Py<PyString>,
     k_headers: Py<PyString>,
     v_start: Py<PyString>,
+    /// `(name, value)` response fields whose value does not depend on the
+    /// request (credentials, exposed headers, a fixed origin, ...), made once
+    /// and shared by every response: tuples and bytes are immutable, and a
+    /// header list only needs equal items, not new ones.
+    fields: Mutex<Vec<CachedField>>,
+    /// `(b"vary", token)` for a response that has no `Vary` field yet.
+    vary_fields: Mutex<Vec<(&'static str, Py<PyTuple>)>>,
 }
+
+/// Distinct cached fields kept per engine (rules can give each origin its
+/// own values; past this, fields are made per response).
+const FIELD_CACHE_MAX: usize = 64;
 
 impl Interned {
     fn new(py: Python<'_>) -> Self {
@@ -77,7 +91,64 @@ impl Interned {
             k_type: PyString::intern(py, "type").unbind(),
             k_headers: PyString::intern(py, "headers").unbind(),
             v_start: PyString::intern(py, "http.response.start").unbind(),
+            fields: Mutex::new(Vec::new()),
+            vary_fields: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The shared `(name, value)` tuple for a request-independent field.
+    fn field<'py>(
+        &self,
+        py: Python<'py>,
+        index: usize,
+        value: &[u8],
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let mut cache = self.fields.lock().ok();
+        if let Some(cache) = cache.as_deref() {
+            if let Some((_, _, t)) = cache.iter().find(|(i, v, _)| *i == index && **v == *value) {
+                return Ok(t.bind(py).clone());
+            }
+        }
+        let t = PyTuple::new(
+            py,
+            [
+                self.names[index].bind(py).clone().into_any(),
+                PyBytes::new(py, value).into_any(),
+            ],
+        )?;
+        if let Some(cache) = cache.as_deref_mut() {
+            if cache.len() < FIELD_CACHE_MAX {
+                cache.push((index, value.into(), t.clone().unbind()));
+            }
+        }
+        Ok(t)
+    }
+
+    /// The shared `(b"vary", token)` tuple.
+    fn vary_field<'py>(
+        &self,
+        py: Python<'py>,
+        token: &'static str,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let mut cache = self.vary_fields.lock().ok();
+        if let Some(cache) = cache.as_deref() {
+            if let Some((_, t)) = cache.iter().find(|(k, _)| *k == token) {
+                return Ok(t.bind(py).clone());
+            }
+        }
+        let t = PyTuple::new(
+            py,
+            [
+                self.vary.bind(py).clone().into_any(),
+                PyBytes::new(py, token.as_bytes()).into_any(),
+            ],
+        )?;
+        if let Some(cache) = cache.as_deref_mut() {
+            if cache.len() < FIELD_CACHE_MAX {
+                cache.push((token, t.clone().unbind()));
+            }
+        }
+        Ok(t)
     }
 }
 
@@ -251,8 +322,31 @@ pub struct Engine {
     warnings: Vec<(String, String, String, String, String)>,
 }
 
+extern "C" {
+    // Part of the stable ABI only from 3.10, but exported by every CPython 3
+    // (the abi3-py39 build cannot name it through pyo3-ffi).
+    fn PyUnicode_AsUTF8AndSize(
+        unicode: *mut pyo3::ffi::PyObject,
+        size: *mut pyo3::ffi::Py_ssize_t,
+    ) -> *const std::os::raw::c_char;
+}
+
+/// The method's UTF-8 bytes. For the usual ASCII `str` this borrows the
+/// string's own buffer: no allocation per request.
 fn method_bytes<'a>(method: &'a Bound<'_, PyAny>, buf: &'a mut Vec<u8>) -> PyResult<&'a [u8]> {
     let s = method.cast::<PyString>()?;
+    let mut size: pyo3::ffi::Py_ssize_t = 0;
+    // SAFETY: `s` is a live `str`; the buffer returned is owned by it (cached
+    // UTF-8 form) and lives as long as `method`, which outlives the slice.
+    let data = unsafe { PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size) };
+    if !data.is_null() && size >= 0 {
+        // SAFETY: `data` points to `size` initialised bytes (see above).
+        return Ok(unsafe { std::slice::from_raw_parts(data.cast::<u8>(), size as usize) });
+    }
+    // Lone surrogates: not UTF-8. Fall back to the lossless path (raises).
+    if let Some(err) = PyErr::take(method.py()) {
+        drop(err);
+    }
     *buf = s.to_cow()?.into_owned().into_bytes();
     Ok(buf.as_slice())
 }
@@ -317,16 +411,28 @@ impl Engine {
                 if a.headers.is_empty() && a.vary.is_none() && !self.always_wrap {
                     return Ok(send);
                 }
-                let headers: Vec<(usize, Py<PyAny>)> = a
-                    .headers
-                    .iter()
-                    .map(|(n, v)| (name_index(n), self.value_obj(py, c, n, v).unbind()))
-                    .collect();
+                let mut fields = Vec::with_capacity(a.headers.len());
+                for (n, v) in a.headers.iter() {
+                    let i = name_index(n);
+                    let t = match c.reuse(v) {
+                        // Reflected from the request: this response's own field.
+                        Some(value) => {
+                            PyTuple::new(py, [self.s.names[i].bind(py).clone().into_any(), value])?
+                        }
+                        None => self.s.field(py, i, v)?,
+                    };
+                    fields.push((i, t.unbind()));
+                }
+                let vary_field = match a.vary {
+                    Some(token) => Some(self.s.vary_field(py, token)?.unbind()),
+                    None => None,
+                };
                 let w = SendWrapper {
                     send: send.unbind(),
                     s: self.s.clone(),
-                    headers,
+                    fields,
                     vary: a.vary,
+                    vary_field,
                     vary_mode: a.vary_mode,
                     started: AtomicBool::new(false),
                 };
@@ -653,21 +759,93 @@ impl Engine {
 pub struct SendWrapper {
     send: Py<PyAny>,
     s: Arc<Interned>,
-    headers: Vec<(usize, Py<PyAny>)>,
+    /// `(name index, (name, value))`, in the order they are set.
+    fields: Vec<(usize, Py<PyTuple>)>,
     vary: Option<&'static str>,
+    /// `(b"vary", token)`, appended when the response has no `Vary` field.
+    vary_field: Option<Py<PyTuple>>,
     vary_mode: VaryMode,
     started: AtomicBool,
 }
 
 impl SendWrapper {
+    /// Whether the application's field name `n` is one this wrapper sets.
+    fn touches(&self, py: Python<'_>, n: &[u8]) -> bool {
+        if self.vary.is_some() && n == b"vary" {
+            return true;
+        }
+        self.fields
+            .iter()
+            .any(|(i, _)| self.s.names[*i].bind(py).as_bytes() == n)
+    }
+
+    /// The common case, in one pass and one new list: the application's
+    /// fields are `(bytes, value)` tuples and none of them is a field this
+    /// wrapper sets, so every "set" appends (what `MutableHeaders` does).
+    /// `None` when the general path is needed.
+    fn append_only<'py>(
+        &self,
+        py: Python<'py>,
+        headers: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyList>>> {
+        // A name set twice replaces itself: only the general path does that.
+        let mut seen = 0u32;
+        for (i, _) in &self.fields {
+            if seen & (1 << i) != 0 {
+                return Ok(None);
+            }
+            seen |= 1 << i;
+        }
+        let list = match headers {
+            Some(h) => match h.cast::<PyList>() {
+                Ok(l) => Some(l),
+                Err(_) => return Ok(None),
+            },
+            None => None,
+        };
+        if let Some(list) = list {
+            for item in list.iter() {
+                let Ok(t) = item.cast::<PyTuple>() else {
+                    return Ok(None);
+                };
+                if t.len() != 2 {
+                    continue;
+                }
+                let name = t.get_borrowed_item(0)?;
+                if let Ok(name) = name.cast::<PyBytes>() {
+                    if self.touches(py, name.as_bytes()) {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+        let out = PyList::empty(py);
+        if let Some(list) = list {
+            for item in list.iter() {
+                out.append(item)?;
+            }
+        }
+        for (_, t) in &self.fields {
+            out.append(t.bind(py))?;
+        }
+        if let Some(v) = &self.vary_field {
+            out.append(v.bind(py))?;
+        }
+        Ok(Some(out))
+    }
+
     fn apply(&self, py: Python<'_>, message: &Bound<'_, PyDict>) -> PyResult<()> {
         let key = self.s.k_headers.bind(py);
-        let mut items = match message.get_item(key)? {
+        let headers = message.get_item(key)?;
+        if let Some(list) = self.append_only(py, headers.as_ref())? {
+            return message.set_item(key, list);
+        }
+        let mut items = match headers {
             Some(h) => Items::from_headers(&h)?,
             None => Items::from_headers(&PyList::empty(py).into_any())?,
         };
-        for (i, v) in &self.headers {
-            items.set(self.s.names[*i].bind(py), v.bind(py).clone())?;
+        for (i, t) in &self.fields {
+            items.set(self.s.names[*i].bind(py), t.bind(py).get_item(1)?)?;
         }
         if let Some(token) = self.vary {
             items.apply_vary(self.s.vary.bind(py), token, self.vary_mode)?;
