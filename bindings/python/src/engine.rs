@@ -590,7 +590,16 @@ impl Engine {
                 .get_item(intern!(py, "method"))?
                 .ok_or_else(|| PyKeyError::new_err("method"))?;
             let c = match scope.get_item(intern!(py, "headers"))? {
-                Some(h) => Collected::from_headers(&h, self.starlette)?,
+                Some(h) if h.is_exact_instance_of::<PyList>() => {
+                    Collected::from_headers(&h, self.starlette)?
+                }
+                Some(h) => {
+                    // Starlette's Headers(scope=scope) turns it into a list
+                    // in the scope; so does the middleware.
+                    let list = PyList::new(py, h.try_iter()?.collect::<PyResult<Vec<_>>>()?)?;
+                    scope.set_item(intern!(py, "headers"), &list)?;
+                    Collected::from_headers(list.as_any(), self.starlette)?
+                }
                 None => Collected::empty(),
             };
             let mut buf = Vec::new();
@@ -819,18 +828,22 @@ impl SendWrapper {
                 }
             }
         }
-        let out = PyList::empty(py);
+        let app_fields = list.map_or(0, |l| l.len());
+        let n = app_fields + self.fields.len() + usize::from(self.vary_field.is_some());
+        let mut items: Vec<Bound<'py, PyAny>> = Vec::with_capacity(n);
         if let Some(list) = list {
-            for item in list.iter() {
-                out.append(item)?;
-            }
+            items.extend(list.iter());
         }
-        for (_, t) in &self.fields {
-            out.append(t.bind(py))?;
-        }
+        items.extend(
+            self.fields
+                .iter()
+                .map(|(_, t)| t.bind(py).clone().into_any()),
+        );
         if let Some(v) = &self.vary_field {
-            out.append(v.bind(py))?;
+            items.push(v.bind(py).clone().into_any());
         }
+        // One allocation of the right size (a Vec is exact-size).
+        let out = PyList::new(py, items)?;
         Ok(Some(out))
     }
 

@@ -376,6 +376,7 @@ class CORSMiddleware:
             else:
                 raise
         self._engine = engine
+        self._http = engine.http  # the per-request entry point, bound once
         self._config = config
         self._checks_websocket = engine.websocket_checked
 
@@ -608,11 +609,9 @@ class CORSMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope_type = scope["type"]
         if scope_type == "http":
-            headers = scope.get("headers")
-            if headers is not None and headers.__class__ is not list:
-                # Starlette's Headers(scope=scope) does the same.
-                scope["headers"] = list(headers)
-            result = self._engine.http(scope, send)
+            # One native call; it also turns scope["headers"] into a list when
+            # it is not one, as Starlette's Headers(scope=scope) does.
+            result = self._http(scope, send)
             if result.__class__ is not tuple:
                 if self._cors_on_errors:
                     await self._call_guarded(scope, receive, result)
@@ -647,7 +646,7 @@ class CORSMiddleware:
             if result[0] != _PENDING:
                 break
             await self._resolve(result[1])
-            result = self._engine.http(scope, send)
+            result = self._http(scope, send)
             if result.__class__ is not tuple:
                 if self._cors_on_errors:
                     await self._call_guarded(scope, receive, result)
