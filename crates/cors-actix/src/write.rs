@@ -124,7 +124,7 @@ fn cache(value: &[u8]) -> Option<HeaderValue> {
 /// Fields an [`ActualHeaders`] holds without allocating. An actual
 /// response gets at most `Access-Control-Allow-Origin`, `-Credentials`
 /// and `-Expose-Headers`; more fields spill to the heap.
-const INLINE: usize = 4;
+const INLINE: usize = 3;
 
 /// What an [`Actual`] decision writes on the application's response, owned
 /// so that it outlives the request.
