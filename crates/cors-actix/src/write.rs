@@ -52,25 +52,36 @@ pub(crate) fn actix_name(name: HeaderName) -> header::HeaderName {
 /// - The request's `Origin` (a reflected origin) is cloned from the
 ///   request, which shares its bytes.
 /// - Other values from the request (mirrored request headers) are copied.
-/// - The policy's own values are copied once, then served from a cache.
+/// - The policy's own values are copied once, then served from `cache`.
 fn owned_value(
     value: &[u8],
     origin: Option<&HeaderValue>,
     request: &HeaderMap,
+    cache: &RefCell<Vec<HeaderValue>>,
 ) -> Option<HeaderValue> {
     if let Some(o) = origin {
         if o.as_bytes() == value {
             return Some(o.clone());
         }
     }
-    if let Some(v) = cached(value) {
-        return Some(v);
+    if let Some(v) = cache.borrow().iter().find(|v| v.as_bytes() == value) {
+        return Some(v.clone());
     }
     if from_request(value, request) {
         // Not cached: the client chooses these.
         return HeaderValue::from_bytes(value).ok();
     }
-    cache(value)
+    let copied = HeaderValue::from_bytes(value).ok()?;
+    // A freshly copied value owns a plain buffer, and its first clone
+    // allocates to turn it into a shared one; do that once here, so that
+    // every later clone only counts a reference.
+    let shared = copied.clone();
+    drop(copied);
+    let mut cache = cache.borrow_mut();
+    if cache.len() < CACHE_CAPACITY {
+        cache.push(shared.clone());
+    }
+    Some(shared)
 }
 
 /// Whether `value` borrows from one of the request's fields (the engine
@@ -98,27 +109,14 @@ thread_local! {
     static CACHE: RefCell<Vec<HeaderValue>> = const { RefCell::new(Vec::new()) };
 }
 
-fn cached(value: &[u8]) -> Option<HeaderValue> {
-    CACHE
-        .try_with(|c| c.borrow().iter().find(|v| v.as_bytes() == value).cloned())
-        .ok()
-        .flatten()
-}
-
-fn cache(value: &[u8]) -> Option<HeaderValue> {
-    let copied = HeaderValue::from_bytes(value).ok()?;
-    // A freshly copied value owns a plain buffer, and its first clone
-    // allocates to turn it into a shared one; do that once here, so that
-    // every later clone only counts a reference.
-    let shared = copied.clone();
-    drop(copied);
-    let _ = CACHE.try_with(|c| {
-        let mut c = c.borrow_mut();
-        if c.len() < CACHE_CAPACITY {
-            c.push(shared.clone());
-        }
-    });
-    Some(shared)
+/// Runs `f` with this thread's cache (a throwaway one while the thread
+/// is being torn down).
+fn with_cache<R>(f: impl FnOnce(&RefCell<Vec<HeaderValue>>) -> R) -> R {
+    let mut f = Some(f);
+    match CACHE.try_with(|c| (f.take().expect("called once"))(c)) {
+        Ok(r) => r,
+        Err(_) => (f.take().expect("not called"))(&RefCell::new(Vec::new())),
+    }
 }
 
 /// Fields an [`ActualHeaders`] holds without allocating. An actual
@@ -146,17 +144,19 @@ impl ActualHeaders {
             vary_mode: actual.vary_mode,
         };
         let origin = request.get(header::ORIGIN);
-        let mut n = 0;
-        for (name, value) in actual.headers.iter() {
-            let Some(value) = owned_value(value, origin, request) else {
-                continue;
-            };
-            match out.inline.get_mut(n) {
-                Some(slot) => *slot = Some((name, value)),
-                None => out.spill.push((name, value)),
+        with_cache(|cache| {
+            let mut n = 0;
+            for (name, value) in actual.headers.iter() {
+                let Some(value) = owned_value(value, origin, request, cache) else {
+                    continue;
+                };
+                match out.inline.get_mut(n) {
+                    Some(slot) => *slot = Some((name, value)),
+                    None => out.spill.push((name, value)),
+                }
+                n += 1;
             }
-            n += 1;
-        }
+        });
         out
     }
 
@@ -208,11 +208,13 @@ pub(crate) fn preflight_response(p: &Preflight<'_>, request: &HeaderMap) -> Http
     let mut res = HttpResponse::with_body(status, p.body).map_into_boxed_body();
     let map = res.headers_mut();
     let origin = request.get(header::ORIGIN);
-    for (name, value) in p.headers.iter() {
-        if let Some(v) = owned_value(value, origin, request) {
-            map.append(actix_name(name), v);
+    with_cache(|cache| {
+        for (name, value) in p.headers.iter() {
+            if let Some(v) = owned_value(value, origin, request, cache) {
+                map.append(actix_name(name), v);
+            }
         }
-    }
+    });
     if !p.body.is_empty() {
         if let Some(ct) = p.content_type {
             map.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
