@@ -8,7 +8,7 @@
 //! building either the preflight messages or a native `send` wrapper that
 //! rewrites `http.response.start` exactly as Starlette's `MutableHeaders` would.
 //!
-//! Every entry point runs under [`guard`]: a Rust panic becomes a
+//! Every entry point runs under `guard`: a Rust panic becomes a
 //! `fastcors.CORSInternalError` (a `RuntimeError`), never an abort.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
