@@ -428,3 +428,74 @@ pub fn app_config() -> Cors {
 
 pub const ALLOWED: &str = "https://app.example.com";
 pub const DENIED: &str = "https://evil.example.net";
+
+/// Sends one request through an adapter: (engine, method, path, headers).
+pub type SendFn<'s> = dyn FnMut(Cors, &str, &str, &[(String, String)]) -> Observed + 's;
+
+/// The attacker-origin corpus through an adapter: no attacker origin is
+/// granted on a simple request or a preflight; the friendly ones are.
+pub fn check_attacker_corpus(send: &mut SendFn<'_>) {
+    let cors = attacker_config();
+    let preflight = [(
+        "access-control-request-method".to_string(),
+        "PUT".to_string(),
+    )];
+    for origin in attacker_origins() {
+        for (method, extra) in [("GET", &[][..]), ("OPTIONS", &preflight[..])] {
+            let mut headers = vec![("origin".to_string(), origin.clone())];
+            headers.extend_from_slice(extra);
+            let got = send(cors.clone(), method, "/", &headers);
+            assert!(
+                !grants(&got.headers),
+                "{method} {origin:?} was granted: {:?}",
+                got.headers
+            );
+        }
+    }
+    for origin in friendly_origins() {
+        let headers = vec![("origin".to_string(), origin.to_string())];
+        let got = send(cors.clone(), "GET", "/", &headers);
+        assert!(grants(&got.headers), "{origin} should be allowed");
+    }
+}
+
+/// Hostile input through an adapter: a 1 MiB Access-Control-Request-Headers,
+/// thousands of fields, thousands of Origin fields. Each gets a refusal
+/// without reaching the application, and nothing is granted.
+pub fn check_hostile_inputs(send: &mut SendFn<'_>) {
+    let cors = attacker_config();
+    let pair = |n: &str, v: String| (n.to_string(), v);
+    let refused_preflight = |got: &Observed| {
+        assert!(!got.app_called);
+        assert!(
+            !got.headers
+                .iter()
+                .any(|(n, _)| n == "access-control-allow-headers"),
+            "{:?}",
+            got.headers
+        );
+    };
+    let headers = vec![
+        pair("origin", "https://example.com".into()),
+        pair("access-control-request-method", "PUT".into()),
+        pair("access-control-request-headers", huge_request_headers()),
+    ];
+    refused_preflight(&send(cors.clone(), "OPTIONS", "/", &headers));
+    let mut headers = vec![
+        pair("origin", "https://example.com".into()),
+        pair("access-control-request-method", "PUT".into()),
+    ];
+    for i in 0..MANY_FIELDS {
+        headers.push((format!("x-filler-{i}"), "y".repeat(16)));
+        headers.push(pair(
+            "access-control-request-headers",
+            "content-type".into(),
+        ));
+    }
+    refused_preflight(&send(cors.clone(), "OPTIONS", "/", &headers));
+    let headers: Vec<_> = (0..MANY_FIELDS)
+        .map(|_| pair("origin", "https://example.com".into()))
+        .collect();
+    let got = send(cors, "GET", "/", &headers);
+    assert!(!grants(&got.headers), "{:?}", got.headers);
+}
