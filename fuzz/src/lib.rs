@@ -445,7 +445,10 @@ impl FPattern {
             FPorts::Default => port.is_none(),
             FPorts::Any => true,
             FPorts::List(_) => {
-                let list = self.port_list();
+                // Duplicates collapse: `[443,443]` is `[443]`, the default port.
+                let mut list = self.port_list();
+                list.sort_unstable();
+                list.dedup();
                 let dp = default_port(self.scheme());
                 if list.len() == 1 && Some(list[0]) == dp {
                     port.is_none() // normalised to "no explicit port"
