@@ -38,9 +38,16 @@ for t in "${TARGETS[@]}"; do
         cp corpus/"$t"/seed-* "$work"/ 2>/dev/null || true
     fi
     log="$(mktemp)"
-    echo "== $t (${SECONDS_PER_TARGET}s)"
+    echo "== $t (${FUZZ_RUNS:+$FUZZ_RUNS runs, seed 1}${FUZZ_RUNS:-${SECONDS_PER_TARGET}s})"
+    # FUZZ_RUNS=N: a fixed number of runs from a fixed seed instead of a
+    # time budget, so that a smoke run is reproducible (what CI uses).
+    if [ -n "${FUZZ_RUNS:-}" ]; then
+        budget=(-runs="$FUZZ_RUNS" -seed=1)
+    else
+        budget=(-max_total_time="$SECONDS_PER_TARGET")
+    fi
     if cargo fuzz run "$t" "$work" -- \
-        -max_total_time="$SECONDS_PER_TARGET" -timeout=10 -rss_limit_mb=2048 \
+        "${budget[@]}" -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 >"$log" 2>&1; then
         grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|Done)' "$log" || true
     else
