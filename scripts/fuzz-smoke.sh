@@ -38,7 +38,11 @@ for t in "${TARGETS[@]}"; do
         cp corpus/"$t"/seed-* "$work"/ 2>/dev/null || true
     fi
     log="$(mktemp)"
-    echo "== $t (${FUZZ_RUNS:+$FUZZ_RUNS runs, seed 1}${FUZZ_RUNS:-${SECONDS_PER_TARGET}s})"
+    if [ -n "${FUZZ_RUNS:-}" ]; then
+        echo "== $t ($FUZZ_RUNS runs, seed 1)"
+    else
+        echo "== $t (${SECONDS_PER_TARGET}s)"
+    fi
     # FUZZ_RUNS=N: a fixed number of runs from a fixed seed instead of a
     # time budget, so that a smoke run is reproducible (what CI uses).
     if [ -n "${FUZZ_RUNS:-}" ]; then
