@@ -62,17 +62,13 @@ use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Tr
 use actix_web::http::header::{HeaderValue, VARY};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{Error, HttpResponse, ResponseError};
-use cors_core::{Config, ConfigErrors, Cors, Decision, RequestView};
+use cors_core::{Config, ConfigErrors, Cors, Decision, OriginCheck, RequestView};
 use futures_util::future::LocalBoxFuture;
 use pin_project_lite::pin_project;
 
 pub use cors_core;
 
-use write::{preflight_response, reject_response, ActualHeaders, VIEWED};
-
-/// How many times a request waits for a dynamic origin predicate before it
-/// is refused. The answer is cached by cors-core, so one round is the norm.
-const MAX_ORIGIN_CHECKS: u8 = 2;
+use write::{preflight_response, reject_response, ActualHeaders, PolicyHeaders, VIEWED};
 
 /// An actix-web middleware applying a [`Cors`] policy.
 ///
@@ -126,6 +122,7 @@ where
         ready(Ok(CorsService {
             service: Rc::new(service),
             cors: self.cors.clone(),
+            policy: PolicyHeaders::new(&self.cors),
         }))
     }
 }
@@ -135,16 +132,18 @@ where
 pub struct CorsService<S> {
     service: Rc<S>,
     cors: Cors,
+    policy: PolicyHeaders,
 }
 
 /// What to do, decided while the request's headers are borrowed.
 enum Step {
     Answer(HttpResponse),
     Call(Option<ActualHeaders>),
-    Check(String),
+    Check(cors_core::OriginCheckFuture),
 }
 
-fn step(cors: &Cors, req: &ServiceRequest) -> Step {
+/// The request as cors-core sees it.
+fn view(req: &ServiceRequest) -> RequestView<'_> {
     let headers = req.headers();
     let mut view = RequestView::new(req.method().as_str().as_bytes());
     // `Origin` and `Upgrade` matter to every request; the
@@ -160,14 +159,30 @@ fn step(cors: &Cors, req: &ServiceRequest) -> Step {
             view.add_header(name.as_str().as_bytes(), value.as_bytes());
         }
     }
-    match cors.evaluate(&view) {
-        Decision::Preflight(p) => Step::Answer(preflight_response(&p, headers)),
+    view
+}
+
+/// Evaluates the request (`answer`: resuming after an origin check).
+fn step(
+    cors: &Cors,
+    policy: &PolicyHeaders,
+    req: &ServiceRequest,
+    answer: Option<OriginCheck>,
+) -> Step {
+    let headers = req.headers();
+    let view = view(req);
+    let decision = match answer {
+        None => cors.evaluate(&view),
+        Some(a) => cors.resume(&view, a),
+    };
+    match decision {
+        Decision::Preflight(p) => Step::Answer(preflight_response(&p, headers, policy)),
         Decision::Reject(r) => Step::Answer(reject_response(&r)),
         Decision::Actual(a) => {
             let nothing = a.headers.is_empty() && a.vary.is_none();
-            Step::Call((!nothing).then(|| ActualHeaders::new(&a, headers)))
+            Step::Call((!nothing).then(|| ActualHeaders::new(&a, headers, policy)))
         }
-        Decision::PendingOriginCheck(o) => Step::Check(o.to_owned()),
+        Decision::Pending(p) => Step::Check(Box::pin(cors.check_origin(&p))),
     }
 }
 
@@ -225,25 +240,25 @@ impl ResponseError for CorsError {
 async fn check_then_call<S, B>(
     service: Rc<S>,
     cors: Cors,
+    policy: PolicyHeaders,
     req: ServiceRequest,
-    mut origin: String,
+    check: cors_core::OriginCheckFuture,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
 {
-    for _ in 0..MAX_ORIGIN_CHECKS {
-        cors.resolve_pending(&origin).await;
-        match step(&cors, &req) {
-            Step::Answer(res) => return Ok(req.into_response(res).map_into_right_body()),
-            Step::Call(headers) => return finish(service.call(req).await, headers),
-            Step::Check(next) => origin = next,
+    let answer = check.await;
+    match step(&cors, &policy, &req, Some(answer)) {
+        Step::Answer(res) => Ok(req.into_response(res).map_into_right_body()),
+        Step::Call(headers) => finish(service.call(req).await, headers),
+        // `resume` never pends; were it to, refuse (fail closed).
+        Step::Check(_) => {
+            let mut res = HttpResponse::new(StatusCode::FORBIDDEN);
+            res.headers_mut()
+                .insert(VARY, HeaderValue::from_static("Origin"));
+            Ok(req.into_response(res).map_into_right_body())
         }
     }
-    // The predicate's answer could not be kept (fail closed).
-    let mut res = HttpResponse::new(StatusCode::FORBIDDEN);
-    res.headers_mut()
-        .insert(VARY, HeaderValue::from_static("Origin"));
-    Ok(req.into_response(res).map_into_right_body())
 }
 
 pin_project! {
@@ -304,7 +319,7 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let state = match step(&self.cors, &req) {
+        let state = match step(&self.cors, &self.policy, &req, None) {
             Step::Answer(res) => State::Answered {
                 res: Some(req.into_response(res).map_into_right_body()),
             },
@@ -312,12 +327,13 @@ where
                 fut: self.service.call(req),
                 headers,
             },
-            Step::Check(origin) => State::Checking {
+            Step::Check(check) => State::Checking {
                 fut: Box::pin(check_then_call(
                     self.service.clone(),
                     self.cors.clone(),
+                    self.policy.clone(),
                     req,
-                    origin,
+                    check,
                 )),
             },
         };

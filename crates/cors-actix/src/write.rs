@@ -9,12 +9,14 @@
 //! [`HeaderValue`]s after their first use, and [`ActualHeaders`] holds a few
 //! fields inline.
 
-use std::cell::RefCell;
+use std::sync::Arc;
 
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
-use cors_core::{merge_vary, Actual, HeaderName, Preflight, Reject, VaryMode, VaryUpdate};
+use cors_core::{
+    merge_vary, Actual, Cors, HeaderName, Preflight, Reject, Value, VaryMode, VaryUpdate,
+};
 
 /// The request header whose value a private-network preflight carries.
 pub(crate) const REQUEST_PRIVATE_NETWORK: header::HeaderName =
@@ -46,76 +48,37 @@ pub(crate) fn actix_name(name: HeaderName) -> header::HeaderName {
     }
 }
 
-/// An owned header value for a decision's `value`; `None` if it is not a
-/// valid field value (dropped rather than written).
-///
-/// - The request's `Origin` (a reflected origin) is cloned from the
-///   request, which shares its bytes.
-/// - Other values from the request (mirrored request headers) are copied.
-/// - The policy's own values are copied once, then served from `cache`.
+/// The engine's policy values as actix header values, made once per
+/// middleware (indexed by [`PolicyValue::id`](cors_core::PolicyValue::id)).
+#[derive(Debug, Clone)]
+pub(crate) struct PolicyHeaders(Arc<[HeaderValue]>);
+
+impl PolicyHeaders {
+    pub(crate) fn new(cors: &Cors) -> Self {
+        // Shared bytes: `from_maybe_shared` keeps the engine's buffer.
+        let values = cors.policy_values().iter().map(|v| {
+            HeaderValue::from_maybe_shared(v.bytes().clone())
+                .unwrap_or_else(|_| HeaderValue::from_static(""))
+        });
+        PolicyHeaders(values.collect())
+    }
+}
+
+/// An owned header value for a decision's value, by its provenance: the
+/// policy's shared value, or a clone of the request field it mirrors.
 fn owned_value(
-    value: &[u8],
-    origin: Option<&HeaderValue>,
+    value: Value<'_>,
     request: &HeaderMap,
-    cache: &RefCell<Vec<HeaderValue>>,
+    policy: &PolicyHeaders,
 ) -> Option<HeaderValue> {
-    if let Some(o) = origin {
-        if o.as_bytes() == value {
-            return Some(o.clone());
+    let field = |name: header::HeaderName, index: usize| request.get_all(name).nth(index).cloned();
+    match value {
+        Value::Policy(p) => policy.0.get(p.id() as usize).cloned(),
+        Value::Origin(_) => field(header::ORIGIN, 0),
+        Value::RequestMethod(_) => field(header::ACCESS_CONTROL_REQUEST_METHOD, 0),
+        Value::RequestHeaders { index, .. } => {
+            field(header::ACCESS_CONTROL_REQUEST_HEADERS, index as usize)
         }
-    }
-    if let Some(v) = cache.borrow().iter().find(|v| v.as_bytes() == value) {
-        return Some(v.clone());
-    }
-    if from_request(value, request) {
-        // Not cached: the client chooses these.
-        return HeaderValue::from_bytes(value).ok();
-    }
-    let copied = HeaderValue::from_bytes(value).ok()?;
-    // A freshly copied value owns a plain buffer, and its first clone
-    // allocates to turn it into a shared one; do that once here, so that
-    // every later clone only counts a reference.
-    let shared = copied.clone();
-    drop(copied);
-    let mut cache = cache.borrow_mut();
-    if cache.len() < CACHE_CAPACITY {
-        cache.push(shared.clone());
-    }
-    Some(shared)
-}
-
-/// Whether `value` borrows from one of the request's fields (the engine
-/// only ever borrows from those a [`cors_core::RequestView`] reads).
-fn from_request(value: &[u8], request: &HeaderMap) -> bool {
-    let start = value.as_ptr() as usize;
-    let end = start + value.len();
-    VIEWED.iter().any(|name| {
-        request.get_all(name).any(|field| {
-            let f = field.as_bytes().as_ptr() as usize;
-            f <= start && end <= f + field.len()
-        })
-    })
-}
-
-/// Most distinct policy values kept per thread. A process has a few
-/// policies with a few values each; past this, values are copied per
-/// request.
-const CACHE_CAPACITY: usize = 64;
-
-thread_local! {
-    /// Policy values as shared [`HeaderValue`]s, keyed by their bytes (so a
-    /// value is right for any policy that has it). Per thread: actix-web
-    /// runs each worker's services on one thread.
-    static CACHE: RefCell<Vec<HeaderValue>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Runs `f` with this thread's cache (a throwaway one while the thread
-/// is being torn down).
-fn with_cache<R>(f: impl FnOnce(&RefCell<Vec<HeaderValue>>) -> R) -> R {
-    let mut f = Some(f);
-    match CACHE.try_with(|c| (f.take().expect("called once"))(c)) {
-        Ok(r) => r,
-        Err(_) => (f.take().expect("not called"))(&RefCell::new(Vec::new())),
     }
 }
 
@@ -136,27 +99,24 @@ pub(crate) struct ActualHeaders {
 
 impl ActualHeaders {
     /// Owns the headers of `actual`; `request` is the request's headers.
-    pub(crate) fn new(actual: &Actual<'_>, request: &HeaderMap) -> Self {
+    pub(crate) fn new(actual: &Actual<'_>, request: &HeaderMap, policy: &PolicyHeaders) -> Self {
         let mut out = ActualHeaders {
             inline: [const { None }; INLINE],
             spill: Vec::new(),
             vary: actual.vary,
             vary_mode: actual.vary_mode,
         };
-        let origin = request.get(header::ORIGIN);
-        with_cache(|cache| {
-            let mut n = 0;
-            for (name, value) in actual.headers.iter() {
-                let Some(value) = owned_value(value, origin, request, cache) else {
-                    continue;
-                };
-                match out.inline.get_mut(n) {
-                    Some(slot) => *slot = Some((name, value)),
-                    None => out.spill.push((name, value)),
-                }
-                n += 1;
+        let mut n = 0;
+        for (name, value) in actual.headers.iter() {
+            let Some(value) = owned_value(value, request, policy) else {
+                continue;
+            };
+            match out.inline.get_mut(n) {
+                Some(slot) => *slot = Some((name, value)),
+                None => out.spill.push((name, value)),
             }
-        });
+            n += 1;
+        }
         out
     }
 
@@ -203,18 +163,19 @@ pub(crate) fn apply_vary(map: &mut HeaderMap, token: &'static str, mode: VaryMod
 
 /// The middleware's own answer to a preflight; `request` is the
 /// preflight's headers.
-pub(crate) fn preflight_response(p: &Preflight<'_>, request: &HeaderMap) -> HttpResponse {
+pub(crate) fn preflight_response(
+    p: &Preflight<'_>,
+    request: &HeaderMap,
+    policy: &PolicyHeaders,
+) -> HttpResponse {
     let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::NO_CONTENT);
     let mut res = HttpResponse::with_body(status, p.body).map_into_boxed_body();
     let map = res.headers_mut();
-    let origin = request.get(header::ORIGIN);
-    with_cache(|cache| {
-        for (name, value) in p.headers.iter() {
-            if let Some(v) = owned_value(value, origin, request, cache) {
-                map.append(actix_name(name), v);
-            }
+    for (name, value) in p.headers.iter() {
+        if let Some(v) = owned_value(value, request, policy) {
+            map.append(actix_name(name), v);
         }
-    });
+    }
     if !p.body.is_empty() {
         if let Some(ct) = p.content_type {
             map.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));

@@ -5,17 +5,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-use cors_core::http::ActualHeaders;
+use cors_core::http::{ActualHeaders, OriginCheckFuture};
 use cors_core::Cors;
 use http::{Request, Response};
 use pin_project_lite::pin_project;
 use tower_service::Service;
 
 use crate::body::CorsBody;
-
-/// A boxed origin check (only used when a dynamic async origin predicate
-/// has not answered for this origin yet).
-pub(crate) type OriginCheck = Pin<Box<dyn Future<Output = ()> + Send + 'static>>;
 
 pin_project! {
     /// The future returned by [`CorsService`](crate::CorsService).
@@ -39,7 +35,7 @@ pin_project! {
         // The adapter answered itself (preflight or refusal).
         Answered { res: Option<Response<CorsBody<ResBody>>> },
         // Waiting for a dynamic origin predicate before deciding.
-        Checking { check: OriginCheck, cors: Cors, svc: Option<S>, req: Option<Request<ReqBody>>, rounds: u8 },
+        Checking { check: OriginCheckFuture, cors: Cors, svc: Option<S>, req: Option<Request<ReqBody>> },
     }
 }
 
@@ -60,11 +56,10 @@ where
     }
 
     pub(crate) fn checking(
-        check: OriginCheck,
+        check: OriginCheckFuture,
         cors: Cors,
         svc: S,
         req: Request<ReqBody>,
-        rounds: u8,
     ) -> Self {
         ResponseFuture {
             state: State::Checking {
@@ -72,7 +67,6 @@ where
                 cors,
                 svc: Some(svc),
                 req: Some(req),
-                rounds,
             },
         }
     }
@@ -103,11 +97,10 @@ where
                     cors,
                     svc,
                     req,
-                    rounds,
                 } => {
-                    ready!(check.as_mut().poll(cx));
+                    let answer = ready!(check.as_mut().poll(cx));
                     match (svc.take(), req.take()) {
-                        (Some(mut svc), Some(req)) => crate::dispatch(cors, &mut svc, req, *rounds),
+                        (Some(svc), Some(req)) => crate::resolved(cors, svc, req, answer),
                         // Polled again after completion: nothing left to do.
                         _ => ResponseFuture::answered(Response::default()),
                     }

@@ -57,7 +57,7 @@ mod future;
 use std::path::Path;
 use std::task::{Context, Poll};
 
-use cors_core::http::{self as cors_http, Outcome};
+use cors_core::http::{self as cors_http, Outcome, Resolved};
 use cors_core::{Config, ConfigErrors, Cors};
 use http::{Request, Response};
 use tower_layer::Layer;
@@ -162,17 +162,16 @@ where
     }
 
     fn call(&mut self, req: Request<ReqBody>) -> Self::Future {
-        dispatch(&self.cors, &mut self.inner, req, 0)
+        dispatch(&self.cors, &mut self.inner, req)
     }
 }
 
 /// Evaluates the request and acts on the decision. `svc` has been polled
 /// ready; it is called at most once.
-pub(crate) fn dispatch<S, ReqBody, ResBody>(
+fn dispatch<S, ReqBody, ResBody>(
     cors: &Cors,
     svc: &mut S,
     req: Request<ReqBody>,
-    rounds: u8,
 ) -> ResponseFuture<S, ReqBody, ResBody>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
@@ -180,16 +179,27 @@ where
     match cors_http::decide(cors, req.method(), req.headers()) {
         Outcome::Respond(res) => ResponseFuture::answered(res.map(CorsBody::fixed)),
         Outcome::Forward(headers) => ResponseFuture::inner(svc.call(req), headers),
-        Outcome::CheckOrigin(origin) if rounds < cors_http::MAX_ORIGIN_CHECKS => {
-            let owned = cors.clone();
-            let check = Box::pin(async move { owned.resolve_pending(&origin).await });
+        Outcome::CheckOrigin(check) => {
             // Take the service that was polled ready; leave a clone behind.
             let clone = svc.clone();
             let ready = std::mem::replace(svc, clone);
-            ResponseFuture::checking(check, cors.clone(), ready, req, rounds + 1)
+            ResponseFuture::checking(check, cors.clone(), ready, req)
         }
-        Outcome::CheckOrigin(_) => {
-            ResponseFuture::answered(cors_http::origin_check_failed().map(CorsBody::fixed))
-        }
+    }
+}
+
+/// Acts on the answer of an origin check: answer, or call the service.
+pub(crate) fn resolved<S, ReqBody, ResBody>(
+    cors: &Cors,
+    mut svc: S,
+    req: Request<ReqBody>,
+    answer: cors_core::OriginCheck,
+) -> ResponseFuture<S, ReqBody, ResBody>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
+{
+    match cors_http::resume(cors, req.method(), req.headers(), answer) {
+        Resolved::Respond(res) => ResponseFuture::answered(res.map(CorsBody::fixed)),
+        Resolved::Forward(headers) => ResponseFuture::inner(svc.call(req), headers),
     }
 }

@@ -1,6 +1,5 @@
 //! [`CorsBuilder`]: building a [`Cors`] from code.
 
-use crate::compile::build;
 use crate::config::{Config, Preset, RuleConfig};
 use crate::dynamic::OriginPredicate;
 use crate::engine::Cors;
@@ -25,6 +24,13 @@ macro_rules! list_setter {
             self
         }
     )*};
+}
+
+impl Cors {
+    /// Starts a [`CorsBuilder`].
+    pub fn builder() -> CorsBuilder {
+        CorsBuilder::new()
+    }
 }
 
 impl CorsBuilder {
@@ -125,6 +131,6 @@ impl CorsBuilder {
 
     /// Validates everything and builds the engine.
     pub fn build(self) -> Result<Cors, ConfigErrors> {
-        build(&self.config, self.predicate)
+        Cors::compile(&self.config, self.predicate)
     }
 }

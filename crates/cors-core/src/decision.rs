@@ -3,6 +3,7 @@
 //! A [`Decision`] borrows its header values from the engine (precomputed
 //! once when the configuration was built) and from the request (a reflected
 //! origin or mirrored request headers), so producing one never allocates.
+//! Each value says which it is ([`Value`]).
 //!
 //! Writing a decision back is the same in every adapter:
 //! - [`Decision::Preflight`]: answer with `status`, the headers in order,
@@ -13,13 +14,16 @@
 //!   others, or append if absent), then apply [`Actual::vary`] with
 //!   [`merge_vary`].
 //! - [`Decision::Reject`]: answer `403` without calling the application.
-//! - [`Decision::PendingOriginCheck`]: ask the dynamic origin predicate, record
-//!   its answer with [`Cors::record_origin_check`](crate::Cors::record_origin_check),
-//!   and evaluate again.
+//! - [`Decision::Pending`]: ask the dynamic origin predicate about
+//!   [`PendingCheck::origin`] and hand the answer back with
+//!   [`Cors::resume`](crate::Cors::resume), which returns one of the three
+//!   above. A predicate that fails, panics or times out is
+//!   [`OriginCheck::Failed`]: denied.
 
 use std::fmt;
 
 use crate::origin::MalformedOrigin;
+pub use crate::value::{PolicyValue, Value};
 
 /// The response headers cors-core writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,83 +76,127 @@ impl HeaderName {
     }
 }
 
-/// Most header fields one decision carries: the seven CORS headers, `Vary`,
-/// and mirrored `Access-Control-Allow-Headers` fields.
-pub const MAX_DECISION_HEADERS: usize = 8 + crate::request::MAX_REQUEST_HEADER_FIELDS;
+/// Most header entries one decision carries: the seven CORS headers and
+/// `Vary`. (Mirrored `Access-Control-Request-Headers` fields are one entry,
+/// however many fields they are.)
+pub const MAX_DECISION_HEADERS: usize = 8;
 
-/// An ordered, fixed-capacity list of response header fields.
+/// One entry of a [`Headers`] list: a single value, or the request's
+/// `Access-Control-Request-Headers` fields mirrored one by one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Slot<'a> {
+    One(Value<'a>),
+    /// Every non-empty field, in order (the standard preset's `*`).
+    Mirror(&'a [&'a [u8]]),
+}
+
+/// An ordered, fixed-capacity list of response header fields, each value
+/// saying where it comes from ([`Value`]).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Headers<'a> {
-    items: [(HeaderName, &'a [u8]); MAX_DECISION_HEADERS],
-    len: usize,
+    items: [(HeaderName, Slot<'a>); MAX_DECISION_HEADERS],
+    len: u8,
+    fields: u16,
+}
+
+impl Default for Headers<'_> {
+    fn default() -> Self {
+        Headers::new()
+    }
 }
 
 impl<'a> Headers<'a> {
     pub(crate) const fn new() -> Self {
         Headers {
-            items: [(HeaderName::Vary, &[]); MAX_DECISION_HEADERS],
+            items: [(HeaderName::Vary, Slot::Mirror(&[])); MAX_DECISION_HEADERS],
             len: 0,
+            fields: 0,
         }
     }
 
-    /// Appends a field. The capacity covers every field a decision can make;
-    /// a field past it is dropped rather than panicking.
-    pub(crate) fn push(&mut self, name: HeaderName, value: &'a [u8]) {
-        if self.len < MAX_DECISION_HEADERS {
-            self.items[self.len] = (name, value);
+    fn push_slot(&mut self, name: HeaderName, slot: Slot<'a>, fields: u16) {
+        // The capacity covers every entry a decision can make (one per
+        // header name); an entry past it is dropped rather than panicking.
+        if let Some(item) = self.items.get_mut(self.len as usize) {
+            *item = (name, slot);
             self.len += 1;
+            self.fields = self.fields.saturating_add(fields);
         }
     }
 
-    /// Sets a field: replaces the first field of that name in place and drops
-    /// the others, or appends it (the semantics adapters apply on responses).
-    pub(crate) fn set(&mut self, name: HeaderName, value: &'a [u8]) {
-        if let Some(i) = self.items[..self.len].iter().position(|(n, _)| *n == name) {
-            self.items[i].1 = value;
-            let mut j = i + 1;
-            while j < self.len {
-                if self.items[j].0 == name {
-                    self.items.copy_within(j + 1..self.len, j);
-                    self.len -= 1;
-                } else {
-                    j += 1;
-                }
-            }
-        } else {
-            self.push(name, value);
+    /// Appends a field.
+    pub(crate) fn push(&mut self, name: HeaderName, value: Value<'a>) {
+        self.push_slot(name, Slot::One(value), 1);
+    }
+
+    /// Appends one field per non-empty request field (the request's own
+    /// `Access-Control-Request-Headers`, mirrored).
+    pub(crate) fn push_mirrored(&mut self, name: HeaderName, fields: &'a [&'a [u8]]) {
+        let n = fields.iter().filter(|f| !trim_ows(f).is_empty()).count();
+        self.push_slot(name, Slot::Mirror(fields), n.min(u16::MAX as usize) as u16);
+    }
+
+    /// The fields, in order, with their provenance.
+    pub fn iter(&self) -> HeadersIter<'a, '_> {
+        HeadersIter {
+            items: &self.items[..self.len as usize],
+            mirror: 0,
         }
     }
 
-    pub(crate) fn remove(&mut self, name: HeaderName) {
-        let mut j = 0;
-        while j < self.len {
-            if self.items[j].0 == name {
-                self.items.copy_within(j + 1..self.len, j);
-                self.len -= 1;
-            } else {
-                j += 1;
-            }
-        }
-    }
-
-    /// The fields, in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (HeaderName, &'a [u8])> + '_ {
-        self.items[..self.len].iter().copied()
+    /// The first value of `name`, as bytes.
+    pub fn get(&self, name: HeaderName) -> Option<&'a [u8]> {
+        self.get_value(name).map(|v| v.as_bytes())
     }
 
     /// The first value of `name`.
-    pub fn get(&self, name: HeaderName) -> Option<&'a [u8]> {
+    pub fn get_value(&self, name: HeaderName) -> Option<Value<'a>> {
         self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
     /// Number of fields.
     pub fn len(&self) -> usize {
-        self.len
+        self.fields as usize
     }
 
     /// No fields.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.fields == 0
+    }
+}
+
+/// The fields of a [`Headers`], in order.
+#[derive(Clone)]
+pub struct HeadersIter<'a, 'h> {
+    items: &'h [(HeaderName, Slot<'a>)],
+    /// Position within a [`Slot::Mirror`] entry at the front.
+    mirror: usize,
+}
+
+impl<'a> Iterator for HeadersIter<'a, '_> {
+    type Item = (HeaderName, Value<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (&(name, slot), rest) = self.items.split_first()?;
+            match slot {
+                Slot::One(v) => {
+                    self.items = rest;
+                    return Some((name, v));
+                }
+                Slot::Mirror(fields) => {
+                    while let Some(f) = fields.get(self.mirror) {
+                        let index = self.mirror as u32;
+                        self.mirror += 1;
+                        if !trim_ows(f).is_empty() {
+                            return Some((name, Value::RequestHeaders { index, value: f }));
+                        }
+                    }
+                    self.items = rest;
+                    self.mirror = 0;
+                }
+            }
+        }
     }
 }
 
@@ -157,7 +205,7 @@ impl fmt::Debug for Headers<'_> {
         f.debug_list()
             .entries(
                 self.iter()
-                    .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v))),
+                    .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v.as_bytes()))),
             )
             .finish()
     }
@@ -195,15 +243,18 @@ pub enum Reason {
     InvalidRequestHeaders,
     /// `Authorization` was requested; a `*` in `allow_headers` never covers it.
     AuthorizationNeedsExplicitAllow,
-    /// More `Access-Control-Request-Headers` fields or names than we look at.
+    /// More `Access-Control-Request-Headers` names or bytes than any browser
+    /// sends (see [`request`](crate::request) for the limits).
     TooManyRequestHeaders,
     /// Private-network access was requested and is not allowed.
     PrivateNetworkNotAllowed,
     /// A WebSocket handshake from a disallowed origin.
     WebSocketOriginNotAllowed,
+    /// The dynamic origin predicate failed (raised, panicked or timed out).
+    OriginCheckFailed,
 }
 
-const ALL_REASONS: [Reason; 13] = [
+const ALL_REASONS: [Reason; 14] = [
     Reason::NoOrigin,
     Reason::MalformedOrigin,
     Reason::MultipleOrigins,
@@ -217,6 +268,7 @@ const ALL_REASONS: [Reason; 13] = [
     Reason::TooManyRequestHeaders,
     Reason::PrivateNetworkNotAllowed,
     Reason::WebSocketOriginNotAllowed,
+    Reason::OriginCheckFailed,
 ];
 
 impl Reason {
@@ -241,9 +293,14 @@ impl Reason {
             Reason::AuthorizationNeedsExplicitAllow => {
                 "Authorization requested: \"*\" in allow_headers does not cover it; list it explicitly"
             }
-            Reason::TooManyRequestHeaders => "too many requested headers",
+            Reason::TooManyRequestHeaders => {
+                "too many requested headers (more names or bytes than any browser sends)"
+            }
             Reason::PrivateNetworkNotAllowed => "private network access not allowed",
             Reason::WebSocketOriginNotAllowed => "WebSocket handshake from a disallowed origin",
+            Reason::OriginCheckFailed => {
+                "the dynamic origin check failed (error, panic or timeout): denied"
+            }
         }
     }
 }
@@ -438,6 +495,46 @@ pub struct Reject {
     pub vary: Option<&'static str>,
 }
 
+/// An origin only a dynamic predicate can judge (an async or host-side
+/// one): the frontend obtains the answer and hands it back with
+/// [`Cors::resume`](crate::Cors::resume), which always returns a final
+/// decision. See [`OriginCheck`] for what to hand back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingCheck<'a> {
+    pub(crate) origin: &'a str,
+}
+
+impl<'a> PendingCheck<'a> {
+    /// The origin to ask about: always a well-formed serialized origin,
+    /// never `null`.
+    pub fn origin(&self) -> &'a str {
+        self.origin
+    }
+}
+
+/// The answer to a [`PendingCheck`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OriginCheck {
+    /// The predicate allows the origin.
+    Allowed,
+    /// The predicate does not allow it.
+    Denied,
+    /// The predicate failed: it raised, panicked, or did not answer in
+    /// time. The origin is not allowed (fail closed), and the answer is
+    /// not cached, so the next request asks again.
+    Failed,
+}
+
+impl From<bool> for OriginCheck {
+    fn from(allowed: bool) -> Self {
+        if allowed {
+            OriginCheck::Allowed
+        } else {
+            OriginCheck::Denied
+        }
+    }
+}
+
 /// What to do with a request.
 #[derive(Debug, Clone, Copy)]
 pub enum Decision<'a> {
@@ -447,9 +544,9 @@ pub enum Decision<'a> {
     Actual(Actual<'a>),
     /// Answer 403 without calling the application.
     Reject(Reject),
-    /// The origin is only known to a dynamic predicate the host must call
-    /// (an async or foreign-language one). The value is the origin to check.
-    PendingOriginCheck(&'a str),
+    /// Only a dynamic predicate can judge the origin: ask it, then
+    /// [`Cors::resume`](crate::Cors::resume) with the answer.
+    Pending(PendingCheck<'a>),
 }
 
 impl Decision<'_> {
@@ -458,7 +555,7 @@ impl Decision<'_> {
         match self {
             Decision::Preflight(p) => p.allowed,
             Decision::Actual(a) => a.allowed,
-            Decision::Reject(_) | Decision::PendingOriginCheck(_) => false,
+            Decision::Reject(_) | Decision::Pending(_) => false,
         }
     }
 
@@ -468,7 +565,16 @@ impl Decision<'_> {
             Decision::Preflight(p) => p.reasons,
             Decision::Actual(a) => a.reasons,
             Decision::Reject(r) => r.reasons,
-            Decision::PendingOriginCheck(_) => Reasons::default(),
+            Decision::Pending(_) => Reasons::default(),
+        }
+    }
+
+    /// The headers of a preflight or actual decision (none otherwise).
+    pub fn headers(&self) -> Option<&Headers<'_>> {
+        match self {
+            Decision::Preflight(p) => Some(&p.headers),
+            Decision::Actual(a) => Some(&a.headers),
+            Decision::Reject(_) | Decision::Pending(_) => None,
         }
     }
 }
@@ -478,23 +584,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn headers_set_replaces_in_place_and_drops_duplicates() {
+    fn headers_keep_order_and_expand_mirrored_fields() {
+        let star = PolicyValue::new(0, bytes::Bytes::from_static(b"*")).unwrap();
+        let fields: [&[u8]; 4] = [b"x-a", b" ", b"x-b, x-c", b""];
         let mut h = Headers::new();
-        h.push(HeaderName::AllowOrigin, b"*");
-        h.push(HeaderName::AllowCredentials, b"true");
-        h.push(HeaderName::AllowOrigin, b"x");
-        h.set(HeaderName::AllowOrigin, b"https://a.com");
+        h.push(HeaderName::AllowOrigin, Value::Policy(&star));
+        h.push_mirrored(HeaderName::AllowHeaders, &fields);
+        h.push(HeaderName::Vary, Value::Origin(b"https://a.example"));
         let v: Vec<_> = h.iter().collect();
         assert_eq!(
             v,
             vec![
-                (HeaderName::AllowOrigin, &b"https://a.com"[..]),
-                (HeaderName::AllowCredentials, &b"true"[..])
+                (HeaderName::AllowOrigin, Value::Policy(&star)),
+                (
+                    HeaderName::AllowHeaders,
+                    Value::RequestHeaders {
+                        index: 0,
+                        value: b"x-a"
+                    }
+                ),
+                (
+                    HeaderName::AllowHeaders,
+                    Value::RequestHeaders {
+                        index: 2,
+                        value: b"x-b, x-c"
+                    }
+                ),
+                (HeaderName::Vary, Value::Origin(b"https://a.example")),
             ]
         );
-        h.remove(HeaderName::AllowOrigin);
-        assert_eq!(h.len(), 1);
-        assert_eq!(h.get(HeaderName::AllowOrigin), None);
+        assert_eq!(h.len(), 4);
+        assert_eq!(h.get(HeaderName::AllowHeaders), Some(&b"x-a"[..]));
+        assert_eq!(h.get(HeaderName::MaxAge), None);
+    }
+
+    #[test]
+    fn headers_drop_entries_past_capacity() {
+        let mut h = Headers::new();
+        for _ in 0..MAX_DECISION_HEADERS + 3 {
+            h.push(HeaderName::Vary, Value::Origin(b"x"));
+        }
+        assert_eq!(h.len(), MAX_DECISION_HEADERS);
     }
 
     #[test]

@@ -9,13 +9,20 @@ use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 
+use crate::decision::OriginCheck;
 use crate::error::{ConfigError, ConfigErrors};
 use crate::index::GlobalOrigins;
+use crate::index::MatchedBy;
+use crate::origin::OriginRef;
 use crate::origin::{parse_configured_origin, ParsedConfigOrigin};
 use crate::pattern::OriginPattern;
 
 /// A boxed future answering an async origin predicate.
 pub type PredicateFuture = Pin<Box<dyn Future<Output = bool> + Send>>;
+
+/// A boxed [`Cors::check_origin`](crate::Cors::check_origin): the answer to
+/// hand to [`Cors::resume`](crate::Cors::resume).
+pub type OriginCheckFuture = Pin<Box<dyn Future<Output = crate::OriginCheck> + Send>>;
 
 /// A dynamic origin check for the global policy, consulted after the static
 /// entries (the database-backed case). Answers are cached for
@@ -25,12 +32,14 @@ pub type PredicateFuture = Pin<Box<dyn Future<Output = bool> + Send>>;
 pub enum OriginPredicate {
     /// Called inline during evaluation.
     Sync(Arc<dyn Fn(&str) -> bool + Send + Sync>),
-    /// Called by [`Cors::resolve_pending`](crate::Cors::resolve_pending) when evaluation returns
-    /// [`Decision::PendingOriginCheck`](crate::Decision::PendingOriginCheck).
+    /// Run by [`Cors::check_origin`](crate::Cors::check_origin) when evaluation
+    /// returns [`Decision::Pending`](crate::Decision::Pending); its answer goes
+    /// back with [`Cors::resume`](crate::Cors::resume).
     Async(Arc<dyn Fn(String) -> PredicateFuture + Send + Sync>),
-    /// Resolved by the host (e.g. Python): on
-    /// [`Decision::PendingOriginCheck`](crate::Decision::PendingOriginCheck), call it and report the answer with
-    /// [`Cors::record_origin_check`](crate::Cors::record_origin_check).
+    /// Asked by the host (e.g. Python): on
+    /// [`Decision::Pending`](crate::Decision::Pending), the host calls its
+    /// own predicate and hands the answer back with
+    /// [`Cors::resume`](crate::Cors::resume).
     External,
 }
 
@@ -48,12 +57,30 @@ impl std::fmt::Debug for OriginPredicate {
 /// uses the standard library's randomly seeded hasher and a hard size cap.
 #[derive(Debug)]
 pub(crate) struct PredicateCache {
-    pub(crate) ttl: Duration,
-    pub(crate) capacity: usize,
-    pub(crate) map: Mutex<HashMap<Box<str>, (bool, Instant)>>,
+    ttl: Duration,
+    capacity: usize,
+    map: Mutex<HashMap<Box<str>, (bool, Instant)>>,
 }
 
 impl PredicateCache {
+    pub(crate) fn new(ttl: Duration, capacity: usize) -> Self {
+        PredicateCache {
+            ttl,
+            capacity,
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Keeps a predicate's answer; a failure is never kept (the next
+    /// request asks again).
+    pub(crate) fn record(&self, origin: &str, answer: OriginCheck) {
+        match answer {
+            OriginCheck::Allowed => self.put(origin, true),
+            OriginCheck::Denied => self.put(origin, false),
+            OriginCheck::Failed => {}
+        }
+    }
+
     pub(crate) fn get(&self, origin: &str) -> Option<bool> {
         if self.ttl.is_zero() {
             return None;
@@ -65,7 +92,7 @@ impl PredicateCache {
         }
     }
 
-    pub(crate) fn put(&self, origin: &str, allowed: bool) {
+    fn put(&self, origin: &str, allowed: bool) {
         if self.ttl.is_zero() || self.capacity == 0 {
             return;
         }
@@ -92,9 +119,9 @@ impl PredicateCache {
 /// and swaps it in atomically, so a request sees the old set or the new one,
 /// never a mix, and never waits. Writers are serialised among themselves.
 pub struct DynamicOrigins {
-    pub(crate) current: ArcSwap<GlobalOrigins>,
-    pub(crate) write: Mutex<()>,
-    pub(crate) allow_public_suffix: bool,
+    current: ArcSwap<GlobalOrigins>,
+    write: Mutex<()>,
+    allow_public_suffix: bool,
 }
 
 impl std::fmt::Debug for DynamicOrigins {
@@ -116,6 +143,28 @@ fn parse_exact(field: &str, value: &str) -> Result<Box<str>, ConfigError> {
 }
 
 impl DynamicOrigins {
+    pub(crate) fn new(origins: GlobalOrigins, allow_public_suffix: bool) -> Self {
+        DynamicOrigins {
+            current: ArcSwap::from_pointee(origins),
+            write: Mutex::new(()),
+            allow_public_suffix,
+        }
+    }
+
+    /// Which entry admits the origin, if any (lock-free).
+    pub(crate) fn lookup(&self, origin: &str, parsed: Option<&OriginRef<'_>>) -> Option<MatchedBy> {
+        self.current.load().lookup(origin, parsed)
+    }
+
+    /// The text of the `i`-th pattern, for explanations.
+    pub(crate) fn pattern_source(&self, i: usize) -> Option<String> {
+        self.current
+            .load()
+            .pattern_list
+            .get(i)
+            .map(|p| p.source().to_string())
+    }
+
     fn update(&self, f: impl FnOnce(&mut GlobalOrigins)) {
         let _guard = self.write.lock().unwrap_or_else(PoisonError::into_inner);
         let mut next = GlobalOrigins::clone(&self.current.load());

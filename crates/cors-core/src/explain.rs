@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::decision::{Decision, HeaderName};
+use crate::decision::{Decision, Headers};
 
 /// A decision with its reasons, exact headers, and the rule that admitted
 /// the origin. Serialises to the JSON `cors explain --json` prints.
@@ -30,8 +30,9 @@ pub struct Explanation {
 impl Explanation {
     pub(crate) fn new(d: &Decision<'_>, matched: Option<(String, String)>) -> Explanation {
         let text = |v: &[u8]| String::from_utf8_lossy(v).into_owned();
-        let pairs = |it: &mut dyn Iterator<Item = (HeaderName, &[u8])>| -> Vec<(String, String)> {
-            it.map(|(n, v)| (n.canonical().to_string(), text(v)))
+        let pairs = |h: &Headers<'_>| -> Vec<(String, String)> {
+            h.iter()
+                .map(|(n, v)| (n.canonical().to_string(), text(v.as_bytes())))
                 .collect()
         };
         let mut reasons: Vec<String> = Vec::new();
@@ -51,14 +52,14 @@ impl Explanation {
                 kind: "preflight",
                 allowed: p.allowed,
                 status: Some(p.status),
-                headers: pairs(&mut p.headers.iter()),
+                headers: pairs(&p.headers),
                 body: Some(p.body.to_string()),
                 reasons,
                 matched_rule,
                 matched_by,
             },
             Decision::Actual(a) => {
-                let mut headers = pairs(&mut a.headers.iter());
+                let mut headers = pairs(&a.headers);
                 if let Some(v) = a.vary {
                     headers.push(("Vary".into(), v.into()));
                 }
@@ -86,14 +87,15 @@ impl Explanation {
                 matched_rule,
                 matched_by,
             },
-            Decision::PendingOriginCheck(o) => Explanation {
+            Decision::Pending(o) => Explanation {
                 kind: "pending",
                 allowed: false,
                 status: None,
                 headers: Vec::new(),
                 body: None,
                 reasons: vec![format!(
-                    "the dynamic origin predicate must be asked about {o}"
+                    "the dynamic origin predicate must be asked about {}",
+                    o.origin()
                 )],
                 matched_rule,
                 matched_by,

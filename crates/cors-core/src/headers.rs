@@ -6,6 +6,7 @@
 //! item that is not allowed: linear time, no allocation.
 
 use crate::decision::{trim_ows, Reason};
+use crate::request::{MAX_REQUESTED_HEADER_BYTES, MAX_REQUESTED_HEADER_NAMES};
 
 /// RFC 9110 `tchar`: the characters of a token (method and header names).
 pub(crate) const fn is_tchar(b: u8) -> bool {
@@ -46,41 +47,56 @@ impl AllowedHeaders {
         }
     }
 
-    /// Standard check: every listed name must be a token, allowed case-insensitively.
-    /// Empty list items (`a,,b`) are skipped, as HTTP list syntax allows.
+    /// Standard check ([Fetch §4.8] step 7, "CORS-preflight fetch": every
+    /// requested name must be allowed): each name a token, allowed
+    /// case-insensitively, over every field. Empty list items (`a,,b`) are
+    /// skipped, as HTTP list syntax allows. At most
+    /// [`MAX_REQUESTED_HEADER_NAMES`] names and [`MAX_REQUESTED_HEADER_BYTES`]
+    /// bytes of names are looked at; more is refused.
+    ///
+    /// [Fetch §4.8]: https://fetch.spec.whatwg.org/#cors-preflight-fetch
     pub(crate) fn check_standard(&self, fields: &[&[u8]]) -> Result<(), Reason> {
+        let mut names = 0usize;
+        let mut bytes = 0usize;
         for field in fields {
             for item in field.split(|b| *b == b',') {
                 let item = trim_ows(item);
                 if item.is_empty() {
                     continue;
                 }
-                if self.any {
-                    if !is_token(item) {
-                        return Err(Reason::InvalidRequestHeaders);
-                    }
-                    if item.eq_ignore_ascii_case(b"authorization") && !self.authorization {
-                        return Err(Reason::AuthorizationNeedsExplicitAllow);
-                    }
-                    continue;
+                names += 1;
+                bytes += item.len();
+                if names > MAX_REQUESTED_HEADER_NAMES || bytes > MAX_REQUESTED_HEADER_BYTES {
+                    return Err(Reason::TooManyRequestHeaders);
                 }
-                // A listed name is a token (checked at build time), so an
-                // item equal to one needs no token check of its own.
-                let listed = item.len() <= self.longest
-                    && self
-                        .names
-                        .iter()
-                        .any(|n| n.as_bytes().eq_ignore_ascii_case(item));
-                if !listed {
-                    return Err(if is_token(item) {
-                        Reason::HeaderNotAllowed
-                    } else {
-                        Reason::InvalidRequestHeaders
-                    });
-                }
+                self.check_standard_name(item)?;
             }
         }
         Ok(())
+    }
+
+    fn check_standard_name(&self, item: &[u8]) -> Result<(), Reason> {
+        if self.any {
+            if !is_token(item) {
+                return Err(Reason::InvalidRequestHeaders);
+            }
+            if item.eq_ignore_ascii_case(b"authorization") && !self.authorization {
+                return Err(Reason::AuthorizationNeedsExplicitAllow);
+            }
+            return Ok(());
+        }
+        // A listed name is a token (checked at build time), so an item
+        // equal to one needs no token check of its own.
+        let listed = item.len() <= self.longest
+            && self
+                .names
+                .iter()
+                .any(|n| n.as_bytes().eq_ignore_ascii_case(item));
+        match (listed, is_token(item)) {
+            (true, _) => Ok(()),
+            (false, true) => Err(Reason::HeaderNotAllowed),
+            (false, false) => Err(Reason::InvalidRequestHeaders),
+        }
     }
 
     /// Starlette check, exactly as `CORSMiddleware.preflight_response` does
@@ -204,7 +220,29 @@ mod tests {
         assert_eq!(a.check_starlette(&value), Err(Reason::HeaderNotAllowed));
         let mut long = b"x-a,".repeat(1 << 18);
         long.extend_from_slice(b"x-b");
-        assert_eq!(a.check_standard(&[&long]), Err(Reason::HeaderNotAllowed));
+        assert_eq!(
+            a.check_standard(&[&long]),
+            Err(Reason::TooManyRequestHeaders)
+        );
+    }
+
+    #[test]
+    fn names_are_bounded_however_they_are_split() {
+        let a = allowed(false, &["x-a"]);
+        let one = b"x-a,".repeat(MAX_REQUESTED_HEADER_NAMES);
+        assert_eq!(a.check_standard(&[&one]), Ok(()));
+        let split: Vec<&[u8]> = vec![b"x-a"; MAX_REQUESTED_HEADER_NAMES];
+        assert_eq!(a.check_standard(&split), Ok(()));
+        let more: Vec<&[u8]> = vec![b"x-a"; MAX_REQUESTED_HEADER_NAMES + 1];
+        assert_eq!(a.check_standard(&more), Err(Reason::TooManyRequestHeaders));
+        let long = vec![b'x'; MAX_REQUESTED_HEADER_BYTES + 1];
+        let any = allowed(true, &[]);
+        assert_eq!(
+            any.check_standard(&[&long]),
+            Err(Reason::TooManyRequestHeaders)
+        );
+        let fits = vec![b'x'; MAX_REQUESTED_HEADER_BYTES];
+        assert_eq!(any.check_standard(&[&fits]), Ok(()));
     }
 
     #[test]

@@ -5,16 +5,15 @@
 //! once, exactly as the [`decision`](crate::decision) module documents it:
 //! [`request_view`] borrows the few request headers a decision depends on,
 //! [`decide`] evaluates and turns the decision into an [`Outcome`]
-//! (answer now, call the application, or ask a dynamic origin predicate
-//! first), [`ActualHeaders::apply`] *sets* the CORS headers on the
-//! application's response and merges `Vary`, and [`preflight_response`] /
+//! (answer now, call the application, or check the origin first),
+//! [`ActualHeaders::apply`] *sets* the CORS headers on the application's
+//! response and merges `Vary`, and [`preflight_response`] /
 //! [`reject_response`] build the answers the adapter gives itself.
 //!
-//! The per-request path allocates as little as it can: a reflected origin
-//! is a clone of the request's own `Origin` value (it shares its bytes),
-//! the policy's precomputed values (`true`, the method and header lists,
-//! `max-age`, ...) are kept as shared [`HeaderValue`]s after their first
-//! use, and [`ActualHeaders`] holds a few fields inline.
+//! Each value is written by its provenance ([`Value`]): a policy value is
+//! the engine's shared [`HeaderValue`] (a reference count), a reflected
+//! origin or a mirrored field is a clone of the request's own field (it
+//! shares its bytes). Nothing is copied, cached or compared per request.
 //!
 //! ```
 //! use cors_core::http::{decide, Outcome};
@@ -38,9 +37,9 @@
 //!             }
 //!             res
 //!         }
-//!         // Only with an async origin predicate: await
-//!         // `cors.resolve_pending(&origin)` and decide again.
-//!         Outcome::CheckOrigin(_origin) => unreachable!(),
+//!         // Only with an async origin predicate: await the check, then
+//!         // `resume(&cors, method, headers, answer)` gives one of the above.
+//!         Outcome::CheckOrigin(_check) => unreachable!(),
 //!     }
 //! };
 //!
@@ -63,22 +62,13 @@
 //! assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_METHODS], "GET, PUT");
 //! ```
 
-use std::sync::Arc;
-
 use ::http::header::{self as h, HeaderMap, HeaderValue};
 use ::http::{Method, Response, StatusCode};
-use arc_swap::ArcSwapOption;
 
 use crate::{
-    merge_vary, Actual, Cors, Decision, HeaderName, Preflight, Reasons, Reject, RequestView,
-    VaryMode, VaryUpdate,
+    merge_vary, Actual, Cors, Decision, HeaderName, Headers, OriginCheck, Preflight, Reject,
+    RequestView, Value, VaryMode, VaryUpdate,
 };
-
-/// How many times a request waits for a dynamic origin predicate
-/// ([`Outcome::CheckOrigin`]) before it is refused with
-/// [`origin_check_failed`]. The answer is cached by the engine, so one
-/// round is the norm; a second covers an answer evicted in between.
-pub const MAX_ORIGIN_CHECKS: u8 = 2;
 
 const ALLOW_PRIVATE_NETWORK: h::HeaderName =
     h::HeaderName::from_static("access-control-allow-private-network");
@@ -145,9 +135,13 @@ fn decision_view<'a>(method: &'a Method, headers: &'a HeaderMap) -> RequestView<
     }
 }
 
+/// The dynamic origin check of an [`Outcome::CheckOrigin`]: await it, then
+/// [`resume`] with its answer. Panics and (with the `tokio` feature)
+/// timeouts are answered [`OriginCheck::Failed`].
+pub use crate::OriginCheckFuture;
+
 /// What an adapter does with a request, decided while its headers are
 /// borrowed. Every variant owns its data, so the request can move on.
-#[derive(Debug)]
 pub enum Outcome<B = &'static str> {
     /// Answer with this response (a preflight or a refusal); do not call
     /// the application.
@@ -155,9 +149,36 @@ pub enum Outcome<B = &'static str> {
     /// Call the application and [`apply`](ActualHeaders::apply) these
     /// headers to its response (`None`: there is nothing to write).
     Forward(Option<ActualHeaders>),
-    /// Await [`Cors::resolve_pending`] for this origin, then decide again
-    /// (at most [`MAX_ORIGIN_CHECKS`] times, then [`origin_check_failed`]).
-    CheckOrigin(String),
+    /// Await the check, then [`resume`]: it returns one of the above.
+    CheckOrigin(OriginCheckFuture),
+}
+
+impl<B: std::fmt::Debug> std::fmt::Debug for Outcome<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Respond(r) => f.debug_tuple("Respond").field(r).finish(),
+            Outcome::Forward(h) => f.debug_tuple("Forward").field(h).finish(),
+            Outcome::CheckOrigin(_) => f.write_str("CheckOrigin(..)"),
+        }
+    }
+}
+
+/// What an adapter does once the origin is judged: [`resume`]'s answer.
+#[derive(Debug)]
+pub enum Resolved<B = &'static str> {
+    /// Answer with this response; do not call the application.
+    Respond(Response<B>),
+    /// Call the application and apply these headers to its response.
+    Forward(Option<ActualHeaders>),
+}
+
+impl<B> From<Resolved<B>> for Outcome<B> {
+    fn from(r: Resolved<B>) -> Self {
+        match r {
+            Resolved::Respond(res) => Outcome::Respond(res),
+            Resolved::Forward(h) => Outcome::Forward(h),
+        }
+    }
 }
 
 /// Evaluates the request and translates the [`Decision`].
@@ -168,13 +189,37 @@ pub fn decide<B: From<&'static str>>(
 ) -> Outcome<B> {
     let view = decision_view(method, headers);
     match cors.evaluate(&view) {
-        Decision::Preflight(p) => Outcome::Respond(preflight_response(&p, headers)),
-        Decision::Reject(r) => Outcome::Respond(reject_response(&r)),
+        Decision::Pending(p) => Outcome::CheckOrigin(Box::pin(cors.check_origin(&p))),
+        d => translate(d, headers).into(),
+    }
+}
+
+/// Finishes an [`Outcome::CheckOrigin`] with the check's answer.
+pub fn resume<B: From<&'static str>>(
+    cors: &Cors,
+    method: &Method,
+    headers: &HeaderMap,
+    answer: OriginCheck,
+) -> Resolved<B> {
+    let view = decision_view(method, headers);
+    translate(cors.resume(&view, answer), headers)
+}
+
+fn translate<B: From<&'static str>>(d: Decision<'_>, headers: &HeaderMap) -> Resolved<B> {
+    match d {
+        Decision::Preflight(p) => Resolved::Respond(preflight_response(&p, headers)),
+        Decision::Reject(r) => Resolved::Respond(reject_response(&r)),
         Decision::Actual(a) => {
             let nothing = a.headers.is_empty() && a.vary.is_none();
-            Outcome::Forward((!nothing).then(|| ActualHeaders::new(&a, headers)))
+            Resolved::Forward((!nothing).then(|| ActualHeaders::new(&a, headers)))
         }
-        Decision::PendingOriginCheck(o) => Outcome::CheckOrigin(o.to_owned()),
+        // Only `evaluate` pends, and `decide` handles that before; were
+        // it ever to reach here, refuse (fail closed).
+        Decision::Pending(_) => Resolved::Respond(reject_response(&Reject {
+            status: 403,
+            reasons: d.reasons(),
+            vary: Some("Origin"),
+        })),
     }
 }
 
@@ -195,8 +240,8 @@ pub struct ActualHeaders {
 }
 
 impl ActualHeaders {
-    /// Owns the headers of `actual`. `request` is the request's headers:
-    /// a value that is its `Origin` is cloned from it rather than copied.
+    /// Owns the headers of `actual`. `request` is the request's headers
+    /// (the reflected origin is cloned from it).
     pub fn new(actual: &Actual<'_>, request: &HeaderMap) -> Self {
         let mut out = ActualHeaders {
             inline: [const { None }; INLINE],
@@ -204,18 +249,11 @@ impl ActualHeaders {
             vary: actual.vary,
             vary_mode: actual.vary_mode,
         };
-        let origin = request.get(h::ORIGIN);
-        let cache = CACHE.load();
-        let mut n = 0;
-        for (name, value) in actual.headers.iter() {
-            let Some(value) = owned_value(value, origin, request, cache.as_deref()) else {
-                continue;
-            };
+        for (n, (name, value)) in owned_fields(&actual.headers, request).enumerate() {
             match out.inline.get_mut(n) {
                 Some(slot) => *slot = Some((name, value)),
                 None => out.spill.push((name, value)),
             }
-            n += 1;
         }
         out
     }
@@ -236,8 +274,6 @@ impl ActualHeaders {
         let fields = self.inline.into_iter().flatten().chain(self.spill);
         for (name, value) in fields {
             let bit = 1u64 << (name as u32 % 64);
-            // Values move into the map: cloning a freshly copied value
-            // would allocate (see `owned_value`).
             if written & bit == 0 {
                 map.insert(header_name(name), value);
             } else {
@@ -292,12 +328,8 @@ pub fn preflight_response<B: From<&'static str>>(
 ) -> Response<B> {
     // Sized once, so that the map does not grow while it is filled.
     let mut map = HeaderMap::with_capacity(p.headers.len() + 2);
-    let origin = request.get(h::ORIGIN);
-    let cache = CACHE.load();
-    for (name, value) in p.headers.iter() {
-        if let Some(v) = owned_value(value, origin, request, cache.as_deref()) {
-            map.append(header_name(name), v);
-        }
+    for (name, value) in owned_fields(&p.headers, request) {
+        map.append(header_name(name), value);
     }
     if !p.body.is_empty() {
         map.insert(h::CONTENT_LENGTH, HeaderValue::from(p.body.len()));
@@ -323,98 +355,37 @@ pub fn reject_response<B: From<&'static str>>(r: &Reject) -> Response<B> {
     res
 }
 
-/// The refusal when a dynamic origin predicate's answer could not be kept
-/// after [`MAX_ORIGIN_CHECKS`] rounds: fail closed, `403` with
-/// `Vary: Origin`.
-pub fn origin_check_failed<B: From<&'static str>>() -> Response<B> {
-    reject_response(&Reject {
-        status: 403,
-        reasons: Reasons::default(),
-        vary: Some("Origin"),
-    })
+/// The fields of `headers` as owned values, each by its provenance.
+fn owned_fields<'h>(
+    headers: &'h Headers<'_>,
+    request: &'h HeaderMap,
+) -> impl Iterator<Item = (HeaderName, HeaderValue)> + 'h {
+    headers
+        .iter()
+        .filter_map(move |(name, value)| Some((name, owned_value(value, request)?)))
 }
 
-/// An owned header value for a decision's `value`; `None` if it is not a
-/// valid field value (dropped rather than written).
-///
-/// - The request's `Origin` (a reflected origin) is cloned from the
-///   request, which shares its bytes.
-/// - Other values from the request (mirrored request headers) are copied.
-/// - The policy's own values are copied once, then served from a cache.
-///
-/// `loaded` is the cache as loaded once per decision.
-fn owned_value(
-    value: &[u8],
-    origin: Option<&HeaderValue>,
-    request: &HeaderMap,
-    loaded: Option<&Vec<HeaderValue>>,
-) -> Option<HeaderValue> {
-    if let Some(o) = origin {
-        if o.as_bytes() == value {
-            return Some(o.clone());
+/// An owned header value: the engine's shared value, or a clone of the
+/// request field it mirrors (which shares its bytes). `None` only if the
+/// request no longer has that field, which cannot happen for the request
+/// the decision was made from.
+fn owned_value(value: Value<'_>, request: &HeaderMap) -> Option<HeaderValue> {
+    let field =
+        |name: h::HeaderName, index: usize| request.get_all(name).iter().nth(index).cloned();
+    match value {
+        Value::Policy(p) => Some(p.header_value().clone()),
+        Value::Origin(_) => field(h::ORIGIN, 0),
+        Value::RequestMethod(_) => field(h::ACCESS_CONTROL_REQUEST_METHOD, 0),
+        Value::RequestHeaders { index, .. } => {
+            field(h::ACCESS_CONTROL_REQUEST_HEADERS, index as usize)
         }
     }
-    if let Some(v) = loaded.and_then(|c| find(c, value)) {
-        return Some(v);
-    }
-    if from_request(value, request) {
-        // Not cached: the client chooses these.
-        return HeaderValue::from_bytes(value).ok();
-    }
-    cache(value)
-}
-
-/// Whether `value` borrows from one of the request's fields (the engine
-/// only ever borrows from those a [`RequestView`] reads).
-fn from_request(value: &[u8], request: &HeaderMap) -> bool {
-    let start = value.as_ptr() as usize;
-    let end = start + value.len();
-    VIEWED.iter().any(|name| {
-        request.get_all(name).iter().any(|field| {
-            let f = field.as_bytes().as_ptr() as usize;
-            f <= start && end <= f + field.len()
-        })
-    })
-}
-
-/// Most distinct policy values kept. A process has a few policies with a
-/// few values each; past this, values are copied per request as before.
-const CACHE_CAPACITY: usize = 64;
-
-/// Policy values as shared [`HeaderValue`]s, keyed by their bytes (so a
-/// value is right for any policy that has it). Lock-free to read.
-static CACHE: ArcSwapOption<Vec<HeaderValue>> = ArcSwapOption::const_empty();
-
-fn find(cache: &[HeaderValue], value: &[u8]) -> Option<HeaderValue> {
-    cache.iter().find(|v| v.as_bytes() == value).cloned()
-}
-
-#[cfg(test)]
-fn cached(value: &[u8]) -> Option<HeaderValue> {
-    find(CACHE.load().as_deref()?, value)
-}
-
-fn cache(value: &[u8]) -> Option<HeaderValue> {
-    let copied = HeaderValue::from_bytes(value).ok()?;
-    // A freshly copied value owns a plain buffer, and its first clone
-    // allocates to turn it into a shared one; do that once here, so that
-    // every later clone only counts a reference.
-    let shared = copied.clone();
-    drop(copied);
-    CACHE.rcu(|current| {
-        let mut next = current.as_deref().cloned().unwrap_or_default();
-        if next.len() < CACHE_CAPACITY && !next.iter().any(|v| v.as_bytes() == value) {
-            next.push(shared.clone());
-        }
-        Some(Arc::new(next))
-    });
-    Some(shared)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Cors, Preset};
+    use crate::{Cors, Preset, Reasons};
 
     fn cors(preset: Preset) -> Cors {
         Cors::builder()
@@ -623,7 +594,7 @@ mod tests {
     }
 
     #[test]
-    fn policy_values_are_cached_and_request_values_are_not() {
+    fn policy_values_are_shared_and_request_values_come_from_the_request() {
         let cors = Cors::builder()
             .preset(Preset::Starlette)
             .allow_origins(["https://app.example.com"])
@@ -650,8 +621,13 @@ mod tests {
         };
         // The same shared bytes both times: no copy per request.
         assert_eq!(methods(&first), methods(&second));
-        assert!(cached(b"x-cache-test-9f1c").is_none());
-        assert!(cached(first.headers()[h::ACCESS_CONTROL_ALLOW_METHODS].as_bytes()).is_some());
+        // The mirrored field is the request's own.
+        assert_eq!(
+            first.headers()[h::ACCESS_CONTROL_ALLOW_HEADERS]
+                .as_bytes()
+                .as_ptr(),
+            req[h::ACCESS_CONTROL_REQUEST_HEADERS].as_bytes().as_ptr()
+        );
     }
 
     #[test]
@@ -689,9 +665,6 @@ mod tests {
         assert_eq!(res.status(), 403);
         assert_eq!(res.body(), "");
         assert_eq!(res.headers()[h::VARY], "Origin");
-        let res: Response<&str> = origin_check_failed();
-        assert_eq!(res.status(), 403);
-        assert_eq!(values(res.headers(), "vary"), ["Origin"]);
     }
 
     #[test]

@@ -37,16 +37,17 @@
 //! Two presets run over the same evaluation path: [`Preset::Standard`]
 //! (spec-correct, safe defaults; the Rust adapters' default) and
 //! [`Preset::Starlette`] (byte-for-byte Starlette 1.10.0, for the Python
-//! drop-in). A preset is only a set of [`Behavior`] switches.
+//! drop-in). A preset is compiled into [`Behavior`] switches and each
+//! policy's response plans; evaluation never asks which preset it runs.
 
 // The one exception is memory-mapping a prebuilt fst file (see `index::map_file`).
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod builder;
-mod compile;
 pub mod config;
 pub mod decision;
+pub mod defaults;
 mod dynamic;
 mod engine;
 pub mod error;
@@ -58,22 +59,22 @@ mod index;
 pub mod lint;
 pub mod origin;
 pub mod pattern;
-mod policy;
 pub mod request;
+mod value;
 
 pub use builder::CorsBuilder;
 pub use config::{Config, Preset, RuleConfig};
 pub use decision::{
-    merge_vary, Actual, Decision, HeaderName, Headers, Preflight, Reason, Reasons, Reject,
-    VaryMode, VaryUpdate,
+    merge_vary, Actual, Decision, HeaderName, Headers, HeadersIter, OriginCheck, PendingCheck,
+    Preflight, Reason, Reasons, Reject, VaryMode, VaryUpdate,
 };
-pub use dynamic::{DynamicOrigins, OriginPredicate, PredicateFuture};
-pub use engine::Cors;
+pub use dynamic::{DynamicOrigins, OriginCheckFuture, OriginPredicate, PredicateFuture};
+pub use engine::{starlette_all_methods, Behavior, Cors, PreflightProcedure, StarletteAttributes};
 pub use error::{ConfigError, ConfigErrors, Warning, WarningKind};
 pub use explain::Explanation;
 pub use index::{build_fst, FstOrigins, MatchedBy, OriginMatch};
-pub use policy::Behavior;
 pub use request::RequestView;
+pub use value::{PolicyValue, Value};
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

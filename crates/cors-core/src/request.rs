@@ -4,9 +4,30 @@
 //! copying: every field borrows the request's bytes. Header names are matched
 //! here, once, so that no adapter has to know which headers matter.
 
-/// How many `Access-Control-Request-Headers` fields are kept inline. Browsers
-/// send one; more than this is treated as hostile and fails closed.
-pub const MAX_REQUEST_HEADER_FIELDS: usize = 8;
+/// How many `Access-Control-Request-Headers` fields a view keeps without
+/// allocating. Browsers send one; a gateway may split the names into one
+/// field each, and those are kept too (on the heap), up to
+/// [`MAX_REQUEST_HEADER_FIELDS`].
+pub const INLINE_REQUEST_HEADER_FIELDS: usize = 1;
+
+/// Most `Access-Control-Request-Headers` fields a view keeps. Each field
+/// holds at least one name in any request worth answering, so this is the
+/// same bound as [`MAX_REQUESTED_HEADER_NAMES`]; past it the preflight is
+/// refused ([`Reason::TooManyRequestHeaders`](crate::Reason::TooManyRequestHeaders))
+/// and nothing more is stored, so memory stays bounded whatever arrives.
+pub const MAX_REQUEST_HEADER_FIELDS: usize = MAX_REQUESTED_HEADER_NAMES;
+
+/// Most header names one preflight may request, over all its fields.
+/// Browsers send one name per non-safelisted header a script set: a few,
+/// rarely dozens. The bound keeps the check (names × allowed names) and a
+/// mirrored answer small; how the names are split into fields does not
+/// matter.
+pub const MAX_REQUESTED_HEADER_NAMES: usize = 100;
+
+/// Most bytes of header names (empty list items and whitespace excluded)
+/// one preflight may request, over all its fields: 100 names of 80 bytes.
+/// A megabyte of commas holds no name and costs one linear pass.
+pub const MAX_REQUESTED_HEADER_BYTES: usize = 8 * 1024;
 
 /// The request facts CORS decides on, borrowed from the request.
 ///
@@ -21,13 +42,16 @@ pub const MAX_REQUEST_HEADER_FIELDS: usize = 8;
 /// assert_eq!(view.origin(), Some(&b"https://app.example.com"[..]));
 /// assert!(view.is_preflight());
 /// ```
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct RequestView<'a> {
     method: &'a [u8],
     origin: Option<&'a [u8]>,
     origin_fields: u32,
     request_method: Option<&'a [u8]>,
-    request_headers: [&'a [u8]; MAX_REQUEST_HEADER_FIELDS],
+    /// The fields while there are at most [`INLINE_REQUEST_HEADER_FIELDS`].
+    inline_request_headers: [&'a [u8]; INLINE_REQUEST_HEADER_FIELDS],
+    /// All the fields once there are more (no allocation before).
+    spilled_request_headers: Vec<&'a [u8]>,
     request_header_fields: u32,
     request_private_network: Option<&'a [u8]>,
     websocket: bool,
@@ -41,7 +65,8 @@ impl<'a> RequestView<'a> {
             origin: None,
             origin_fields: 0,
             request_method: None,
-            request_headers: [&[]; MAX_REQUEST_HEADER_FIELDS],
+            inline_request_headers: [&[]; INLINE_REQUEST_HEADER_FIELDS],
+            spilled_request_headers: Vec::new(),
             request_header_fields: 0,
             request_private_network: None,
             websocket: false,
@@ -131,8 +156,14 @@ impl<'a> RequestView<'a> {
     /// Adds one `Access-Control-Request-Headers` field.
     pub fn add_request_headers(&mut self, value: &'a [u8]) {
         let n = self.request_header_fields as usize;
-        if n < MAX_REQUEST_HEADER_FIELDS {
-            self.request_headers[n] = value;
+        if n < INLINE_REQUEST_HEADER_FIELDS {
+            self.inline_request_headers[n] = value;
+        } else if n < MAX_REQUEST_HEADER_FIELDS {
+            if self.spilled_request_headers.is_empty() {
+                self.spilled_request_headers
+                    .extend_from_slice(&self.inline_request_headers);
+            }
+            self.spilled_request_headers.push(value);
         }
         self.request_header_fields = self.request_header_fields.saturating_add(1);
     }
@@ -160,8 +191,17 @@ impl<'a> RequestView<'a> {
     /// The `Access-Control-Request-Headers` fields kept (at most
     /// [`MAX_REQUEST_HEADER_FIELDS`]).
     pub fn request_headers(&self) -> &[&'a [u8]] {
-        let n = (self.request_header_fields as usize).min(MAX_REQUEST_HEADER_FIELDS);
-        &self.request_headers[..n]
+        let n = self.request_header_fields as usize;
+        if n <= INLINE_REQUEST_HEADER_FIELDS {
+            &self.inline_request_headers[..n]
+        } else {
+            &self.spilled_request_headers
+        }
+    }
+
+    /// More `Access-Control-Request-Headers` fields than a view keeps.
+    pub fn request_headers_overflow(&self) -> bool {
+        self.request_header_fields as usize > MAX_REQUEST_HEADER_FIELDS
     }
 
     /// How many `Access-Control-Request-Headers` fields the request had.

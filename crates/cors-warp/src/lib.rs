@@ -57,7 +57,7 @@ use std::pin::Pin;
 use std::sync::Mutex;
 use std::task::{Context, Poll};
 
-use cors_core::http::{self as cors_http, ActualHeaders, Outcome};
+use cors_core::http::{self as cors_http, ActualHeaders, Outcome, Resolved};
 use cors_core::{Config, ConfigErrors, Cors};
 use http::header::HeaderMap;
 use http::Method;
@@ -193,7 +193,13 @@ impl Answer {
             Ok(mut res) => res.take(),
             Err(poisoned) => poisoned.into_inner().take(),
         };
-        taken.unwrap_or_else(cors_http::origin_check_failed)
+        // Taken twice cannot happen (warp recovers a rejection once); were
+        // it to, refuse rather than answer nothing.
+        taken.unwrap_or_else(|| {
+            let mut res = Response::new(Default::default());
+            *res.status_mut() = warp::http::StatusCode::FORBIDDEN;
+            res
+        })
     }
 }
 
@@ -204,32 +210,18 @@ fn decide(cors: &Cors, method: Method, headers: HeaderMap) -> Decide {
     let ready = match cors_http::decide(cors, &method, &headers) {
         Outcome::Respond(res) => Err(Answer::reject(res)),
         Outcome::Forward(h) => Ok(h),
-        Outcome::CheckOrigin(origin) => {
+        Outcome::CheckOrigin(check) => {
             let cors = cors.clone();
             return Decide::Checking(Box::pin(async move {
-                check_then_decide(&cors, &method, &headers, origin).await
+                let answer = check.await;
+                match cors_http::resume(&cors, &method, &headers, answer) {
+                    Resolved::Respond(res) => Err(Answer::reject(res)),
+                    Resolved::Forward(h) => Ok(h),
+                }
             }));
         }
     };
     Decide::Ready(Some(ready))
-}
-
-/// The slow path: await the dynamic origin predicate, then decide again.
-async fn check_then_decide(
-    cors: &Cors,
-    method: &Method,
-    headers: &HeaderMap,
-    mut origin: String,
-) -> Result<Option<ActualHeaders>, Rejection> {
-    for _ in 0..cors_http::MAX_ORIGIN_CHECKS {
-        cors.resolve_pending(&origin).await;
-        match cors_http::decide(cors, method, headers) {
-            Outcome::Respond(res) => return Err(Answer::reject(res)),
-            Outcome::Forward(h) => return Ok(h),
-            Outcome::CheckOrigin(next) => origin = next,
-        }
-    }
-    Err(Answer::reject(cors_http::origin_check_failed()))
 }
 
 type Decided = Result<Option<ActualHeaders>, Rejection>;
