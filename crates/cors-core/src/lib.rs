@@ -43,6 +43,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod authority;
 mod builder;
 mod compile;
 pub mod config;
