@@ -274,10 +274,16 @@ pub(crate) fn port(field: &str, value: &str, port: &str) -> Result<u16, ConfigEr
     let err = |message: String, hint: String| ConfigError::new(field, value, message, hint);
     let example = || format!("{:?}", replaced(value, port, "8080"));
     if port.is_empty() {
+        // Only at the end of the value can the ':' itself go.
+        let or_colon = if value.ends_with(':') {
+            ", or remove the ':'"
+        } else {
+            ""
+        };
         return Err(err(
-            "invalid port: nothing follows the ':'".into(),
+            "invalid port: the port is empty".into(),
             format!(
-                "write the port after the ':', e.g. {}, or remove the ':'",
+                "write a number from 1 to 65535, e.g. {}{or_colon}",
                 example()
             ),
         ));
@@ -354,4 +360,212 @@ pub(crate) fn uppercase_warning(field: &str, value: &str, canonical: &str) -> Op
             format!("write {canonical:?}"),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::{ConfigError, Warning};
+    use crate::origin::{parse_configured_origin, ParsedConfigOrigin};
+    use crate::pattern::OriginPattern;
+
+    const F: &str = "allow_origins[0]";
+
+    type Parsed = Result<(String, Vec<Warning>), ConfigError>;
+
+    fn exact(v: &str) -> Parsed {
+        let mut w = Vec::new();
+        match parse_configured_origin(F, v, &mut w)? {
+            ParsedConfigOrigin::Tuple(o) => Ok((o.serialized, w)),
+            ParsedConfigOrigin::Null => Ok(("null".into(), w)),
+        }
+    }
+
+    fn pattern(v: &str) -> Parsed {
+        let mut w = Vec::new();
+        OriginPattern::parse(F, v, false, &mut w).map(|p| (p.to_string(), w))
+    }
+
+    /// The error for `v`, checked to name the field and the value.
+    fn error(parse: fn(&str) -> Parsed, v: &str) -> ConfigError {
+        let e = parse(v).expect_err(v);
+        assert_eq!((e.field.as_str(), e.value.as_str()), (F, v));
+        assert!(!e.hint.is_empty(), "{v}: no fix");
+        e
+    }
+
+    /// Name hosts only: the pattern is the origin with `*.` before the host.
+    fn starred(v: &str) -> String {
+        v.replacen("://", "://*.", 1)
+    }
+
+    #[test]
+    fn the_same_mistake_gets_the_same_message() {
+        let mut pairs: Vec<(String, String)> = [
+            "example.com",
+            "ftp://a.example",
+            "https://a.example/",
+            "https://a.example/x?y",
+            "https://a.example#f",
+            "https://a.example\\x",
+            "https://u@a.example",
+            "https://a..example",
+            "https://a.example.",
+            "https://exa$mple.com",
+            "https://a:b.example",
+            "https://bücher.example",
+            "https://a.example:",
+            "https://a.example:+8080",
+            "https://a.example:0",
+            "https://a.example:70000",
+            "https://a.example:8o",
+        ]
+        .iter()
+        .map(|v| (v.to_string(), starred(v)))
+        .collect();
+        pairs.push(("https://".into(), "https://*.".into()));
+        let long_label = "a".repeat(64);
+        pairs.push((
+            format!("https://{long_label}.com"),
+            format!("https://*.{long_label}.com"),
+        ));
+        let long_name = "a.".repeat(126) + "com";
+        pairs.push((
+            format!("https://{long_name}"),
+            format!("https://*.{long_name}"),
+        ));
+        // IP hosts take no `*.`; `:*` makes the pattern a pattern instead.
+        for v in [
+            "http://127.1",
+            "http://1.2.3.256",
+            "http://[::1",
+            "http://[::1]x",
+            "http://[::g]",
+            "http://[fe80::1%25eth0]",
+        ] {
+            pairs.push((v.into(), format!("{v}:*")));
+        }
+        for (e, p) in &pairs {
+            let (ee, pe) = (error(exact, e), error(pattern, p));
+            assert_eq!(ee.message, pe.message, "{e} / {p}");
+            // The fix is the same, spelled for the value it fixes.
+            let hint = pe.hint.replace("*.", "").replace(":*", "");
+            assert_eq!(ee.hint, hint, "{e} / {p}");
+        }
+    }
+
+    #[test]
+    fn bad_ports_are_errors_with_a_fix() {
+        // (port as written, the fixed value's port if there is an obvious one)
+        let cases = [
+            ("+8080", Some("8080")),
+            (" 8080", Some("8080")),
+            ("８０８０", Some("8080")),
+            ("８０", Some("80")),
+            ("-1", None),
+            ("", None),
+            ("0", None),
+            ("00", None),
+            ("65536", None),
+            ("99999999999", None),
+            ("80a", None),
+            ("0x50", None),
+            ("1e3", None),
+            ("٨٠", None),
+        ];
+        for (port, fixed) in cases {
+            let e = error(exact, &format!("https://a.example:{port}"));
+            let p = error(pattern, &format!("https://*.a.example:{port}"));
+            assert!(e.message.starts_with("invalid port"), "{port:?}: {e}");
+            assert_eq!(e.message, p.message, "{port:?}");
+            let want = fixed.unwrap_or("8080");
+            let fixed_exact = format!("\"https://a.example:{want}\"");
+            assert!(e.hint.contains(&fixed_exact), "{port:?}: {e}");
+            let fixed_pattern = format!("\"https://*.a.example:{want}\"");
+            assert!(p.hint.contains(&fixed_pattern), "{port:?}: {p}");
+            // In a list, spaces around an item are fine; the rest is not.
+            if !port.starts_with(' ') && !port.is_empty() {
+                let l = error(pattern, &format!("https://*.a.example:[8081,{port}]"));
+                assert_eq!(l.message, e.message, "{port:?} in a list");
+                assert!(l.hint.contains(&format!("[8081,{want}]")), "{port:?}: {l}");
+            }
+        }
+        // Zero padding is not a trap: it is dropped, as before.
+        let padded = exact("https://a.example:08080").unwrap().0;
+        assert_eq!(padded, "https://a.example:8080");
+        let padded = pattern("https://*.a.example:[08080, 8081]").unwrap().0;
+        assert_eq!(padded, "https://*.a.example:[8080,8081]");
+    }
+
+    #[test]
+    fn a_backslash_is_refused_in_both() {
+        for (v, fixed) in [
+            ("https://a.example\\", "https://a.example"),
+            ("https://a.example\\path", "https://a.example"),
+            ("https://a.example:8080\\", "https://a.example:8080"),
+            ("https://a.example\\@evil.example", "https://a.example"),
+        ] {
+            let (e, p) = (error(exact, v), error(pattern, &starred(v)));
+            assert!(e.message.contains("'\\' is read as '/'"), "{v}: {e}");
+            assert_eq!(e.message, p.message);
+            assert_eq!(e.hint, format!("write {fixed:?}"));
+            assert_eq!(p.hint, format!("write {:?}", starred(fixed)));
+        }
+    }
+
+    #[test]
+    fn good_inputs_normalise_identically() {
+        for (input, want, nwarn) in [
+            ("https://A.Example:443", "https://a.example", 2),
+            ("HTTP://a.example:80", "http://a.example", 2),
+            ("https://a.example:08443", "https://a.example:8443", 0),
+            ("https://a.example:1", "https://a.example:1", 0),
+            ("https://a_b.example:65535", "https://a_b.example:65535", 0),
+            ("http://localhost:3000", "http://localhost:3000", 0),
+            (
+                "https://xn--bcher-kva.example",
+                "https://xn--bcher-kva.example",
+                0,
+            ),
+            ("Capacitor://LocalHost", "capacitor://localhost", 1),
+            (
+                "chrome-extension://abcdefghijklmnop",
+                "chrome-extension://abcdefghijklmnop",
+                0,
+            ),
+        ] {
+            let (e, ew) = exact(input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            let (p, pw) = pattern(&starred(input)).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(e, want, "{input}");
+            assert_eq!(p, starred(want), "{input}");
+            let messages = |w: &[Warning]| w.iter().map(|w| w.message.clone()).collect::<Vec<_>>();
+            assert_eq!(messages(&ew), messages(&pw), "{input}");
+            assert_eq!(ew.len(), nwarn, "{input}: {ew:?}");
+            // Each warning's fix is the canonical form.
+            for (ew, pw) in ew.iter().zip(&pw) {
+                assert_eq!(ew.hint, format!("write {want:?}"));
+                assert_eq!(pw.hint, format!("write {:?}", starred(want)));
+            }
+        }
+        for (host, want) in [
+            ("127.0.0.1", "127.0.0.1"),
+            ("[::1]", "[::1]"),
+            ("[0:0:0:0:0:0:0:1]", "[::1]"),
+            ("[2001:DB8::1]", "[2001:db8::1]"),
+        ] {
+            let (e, _) = exact(&format!("http://{host}:8080")).unwrap();
+            let (p, _) = pattern(&format!("http://{host}:*")).unwrap();
+            assert_eq!(e, format!("http://{want}:8080"));
+            assert_eq!(p, format!("http://{want}:*"));
+        }
+    }
+
+    #[test]
+    fn fixes_are_spelled_on_the_value() {
+        use super::replaced;
+        let v = "https://a.example:+1";
+        assert_eq!(replaced(v, &v[18..], "1"), "https://a.example:1");
+        assert_eq!(replaced(v, &v[v.len()..], "x"), "https://a.example:+1x");
+        // Not a part of the value: the replacement alone, no panic.
+        assert_eq!(replaced(v, "elsewhere", "x"), "x");
+    }
 }
