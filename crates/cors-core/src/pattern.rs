@@ -18,6 +18,11 @@
 //!   is refused unless explicitly allowed, because anyone can register a
 //!   site there.
 //!
+//! The scheme, the host after `*.` and each port are checked by the same
+//! steps as an exact origin in `allow_origins` (the crate's `authority`
+//! module), so a mistake gets the same error in either place; only the
+//! wildcard parts are checked here.
+//!
 //! [`PatternIndex`] stores many patterns in a trie over reversed host labels
 //! so that looking an origin up costs O(labels in the host), whatever the
 //! number of patterns.
