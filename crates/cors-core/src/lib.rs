@@ -44,6 +44,7 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod authority;
 mod builder;
 pub mod config;
 pub mod decision;

@@ -9,12 +9,16 @@
 //! Configured origins are looser: people write `https://Example.com:443/`.
 //! [`parse_configured_origin`] normalises what can be normalised (with a
 //! warning) and rejects what can never match (with an error that names the
-//! field, the value and a fix).
+//! field, the value and a fix). Its scheme, host and port steps are the ones
+//! origin patterns use too (the crate's `authority` module), so the same
+//! mistake gets the same error in `allow_origins` and
+//! `allow_origin_patterns`.
 
 use std::fmt;
 use std::net::Ipv6Addr;
 
-use crate::error::{ConfigError, Warning, WarningKind};
+use crate::authority::{self, is_label_byte};
+use crate::error::{ConfigError, Warning};
 
 /// Longest `Origin` value we look at. Real origins are far shorter; the cap
 /// bounds the work an attacker can ask for.
@@ -209,7 +213,7 @@ static HOST_CLASS: [u8; 256] = {
     let mut b = 0;
     while b < 256 {
         t[b] = match b as u8 {
-            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => LABEL,
+            c if is_label_byte(c) => LABEL,
             b'.' => DOT,
             b':' => COLON,
             _ => OTHER,
@@ -344,7 +348,7 @@ fn split_authority(rest: &str) -> Result<(&str, Option<u16>), MalformedOrigin> {
 }
 
 /// A canonical decimal port: 1 to 5 digits, no leading zero, at most 65535.
-pub(crate) fn parse_port(p: &str) -> Option<u16> {
+fn parse_port(p: &str) -> Option<u16> {
     if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -375,10 +379,7 @@ fn validate_host(host: &str) -> Result<(), MalformedOrigin> {
         if label.is_empty() || label.len() > 63 {
             return Err(MalformedOrigin::InvalidHost);
         }
-        if !label
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-        {
+        if !label.bytes().all(is_label_byte) {
             return Err(MalformedOrigin::InvalidHost);
         }
     }
@@ -477,154 +478,40 @@ pub fn parse_configured_origin(
     value: &str,
     warnings: &mut Vec<Warning>,
 ) -> Result<ParsedConfigOrigin, ConfigError> {
-    let err = |message: &str, hint: String| ConfigError::new(field, value, message, hint);
+    let err = |message: &str, hint: &str| ConfigError::new(field, value, message, hint);
     if value == "null" {
         return Ok(ParsedConfigOrigin::Null);
     }
     if value == "*" {
         return Err(err(
             "\"*\" cannot be mixed with a list of origins",
-            "use allow_origins = [\"*\"] alone to allow every origin, or list the origins".into(),
+            "use allow_origins = [\"*\"] alone to allow every origin, or list the origins",
         ));
     }
-    if value.trim() != value || value.is_empty() {
-        return Err(err(
-            "an origin cannot be empty or have surrounding whitespace",
-            format!("write {:?}", value.trim()),
-        ));
-    }
+    authority::not_blank(field, value)?;
     if value.contains('*') {
         return Err(err(
             "wildcards are not allowed in exact origins",
-            "move it to allow_origin_patterns, e.g. \"https://*.example.com\"".into(),
+            "move it to allow_origin_patterns, e.g. \"https://*.example.com\"",
         ));
     }
-    if !value.is_ascii() {
-        return Err(err(
-            "non-ASCII host; browsers send internationalised names in punycode",
-            "write the host in punycode (xn--...)".into(),
-        ));
-    }
-    let Some(idx) = value.find("://") else {
-        return Err(err(
-            "missing scheme",
-            format!("write \"https://{value}\" (or http:// for plain-HTTP development hosts)"),
-        ));
-    };
-    let scheme_raw = &value[..idx];
-    let scheme = scheme_raw.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" && !EXTRA_SCHEMES.contains(&scheme.as_str()) {
-        return Err(err(
-            "unsupported scheme",
-            format!(
-                "browsers send Origin with http or https (or {}); use one of those",
-                EXTRA_SCHEMES.join(", ")
-            ),
-        ));
-    }
-    let rest = &value[idx + 3..];
-    if let Some(cut) = rest.find(['/', '?', '#']) {
-        let stripped = format!("{}://{}", scheme_raw, &rest[..cut]);
-        return Err(err(
-            "an origin has no path, query, fragment or trailing slash, so this can never match",
-            format!("write {stripped:?}"),
-        ));
-    }
-    if rest.contains('@') {
-        return Err(err(
-            "an origin has no userinfo",
-            "remove the part up to and including '@'".into(),
-        ));
-    }
-    let lowered = rest.to_ascii_lowercase();
-    let (host_raw, port_raw) = if lowered.starts_with('[') {
-        match lowered.find(']') {
-            Some(end) => {
-                let after = &lowered[end + 1..];
-                match after.strip_prefix(':') {
-                    Some(p) => (&lowered[..=end], Some(p)),
-                    None if after.is_empty() => (&lowered[..=end], None),
-                    None => {
-                        return Err(err(
-                            "invalid IPv6 host",
-                            "write [address] or [address]:port".into(),
-                        ))
-                    }
-                }
-            }
-            None => {
-                return Err(err(
-                    "unterminated IPv6 host",
-                    "close the bracket: [address]".into(),
-                ))
-            }
-        }
-    } else {
-        match lowered.rfind(':') {
-            Some(i) => (&lowered[..i], Some(&lowered[i + 1..])),
-            None => (lowered.as_str(), None),
-        }
-    };
-    let mut host = host_raw.to_string();
-    if let Some(inner) = host_raw.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        let addr: Ipv6Addr = inner.parse().map_err(|_| {
-            err(
-                "invalid IPv6 address",
-                "write a valid address, e.g. [::1]".into(),
-            )
-        })?;
-        host = format!("[{addr}]");
-    } else {
-        let host_check = validate_host(&host);
-        if host_check.is_err() {
-            return Err(err(
-                "invalid host",
-                "a host is dot-separated labels of letters, digits, '-' and '_' (IPv4 or punycode welcome)"
-                    .into(),
-            ));
-        }
-    }
-    let mut port = None;
-    if let Some(p) = port_raw {
-        let Some(n) = parse_port(p).or_else(|| {
-            p.trim_start_matches('0')
-                .parse::<u16>()
-                .ok()
-                .filter(|n| *n != 0)
-        }) else {
-            return Err(err(
-                "invalid port",
-                "a port is a number from 1 to 65535".into(),
-            ));
-        };
-        if default_port(&scheme) == Some(n) {
-            warnings.push(Warning::new(
-                WarningKind::Normalized,
-                field,
-                value,
-                format!(
-                    "port {n} is the default for {scheme}; browsers omit it, so it was removed"
-                ),
-                format!("write \"{scheme}://{host}\""),
-            ));
-        } else {
-            port = Some(n);
-        }
+    let (scheme, rest) = authority::scheme(field, value)?;
+    let (host, port) = authority::split_authority(field, value, rest)?;
+    let host = authority::host(field, value, host)?.text;
+    let mut port = port.map(|p| authority::port(field, value, p)).transpose()?;
+    let spelled_default = port.filter(|p| default_port(&scheme) == Some(*p));
+    if spelled_default.is_some() {
+        port = None;
     }
     let mut serialized = format!("{scheme}://{host}");
     if let Some(n) = port {
-        serialized.push(':');
-        serialized.push_str(&n.to_string());
+        serialized.push_str(&format!(":{n}"));
     }
-    if value.bytes().any(|b| b.is_ascii_uppercase()) {
-        warnings.push(Warning::new(
-            WarningKind::Normalized,
-            field,
-            value,
-            "browsers send origins in lowercase; the value was lowercased",
-            format!("write {serialized:?}"),
-        ));
+    if let Some(n) = spelled_default {
+        let w = authority::default_port_warning(field, value, &scheme, n, &serialized);
+        warnings.push(w);
     }
+    warnings.extend(authority::uppercase_warning(field, value, &serialized));
     let scheme_len = scheme.len();
     let host_start = scheme_len + 3;
     Ok(ParsedConfigOrigin::Tuple(ConfiguredOrigin {

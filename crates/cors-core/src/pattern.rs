@@ -18,17 +18,23 @@
 //!   is refused unless explicitly allowed, because anyone can register a
 //!   site there.
 //!
+//! The scheme, the host after `*.` and each port are checked by the same
+//! steps as an exact origin in `allow_origins` (the crate's `authority`
+//! module), so a mistake gets the same error in either place; only the
+//! wildcard parts are checked here.
+//!
 //! [`PatternIndex`] stores many patterns in a trie over reversed host labels
 //! so that looking an origin up costs O(labels in the host), whatever the
 //! number of patterns.
 
 use std::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::Ipv4Addr;
 
 use rustc_hash::FxHashMap;
 
+use crate::authority::{self, HostKind};
 use crate::error::{ConfigError, Warning, WarningKind};
-use crate::origin::{default_port, parse_port, OriginRef, EXTRA_SCHEMES};
+use crate::origin::{default_port, OriginRef, EXTRA_SCHEMES};
 
 /// Which ports a pattern admits.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,9 +71,6 @@ pub struct OriginPattern {
     domain: String,
     ports: PortSpec,
 }
-
-/// Longest host we accept (DNS limit, plus brackets for IPv6).
-const MAX_HOST_LEN: usize = 255;
 
 impl OriginPattern {
     /// Parses and validates a pattern.
@@ -113,211 +116,49 @@ impl OriginPattern {
         warnings: &mut Vec<Warning>,
     ) -> Result<Self, ConfigError> {
         let err = |message: &str, hint: String| ConfigError::new(field, value, message, hint);
-
-        if value.is_empty() || value.trim() != value {
-            return Err(err(
-                "a pattern cannot be empty or have surrounding whitespace",
-                format!("write {:?}", value.trim()),
-            ));
-        }
-        if !value.is_ascii() {
-            return Err(err(
-                "non-ASCII host; browsers send internationalised names in punycode",
-                "write the host in punycode (xn--...), e.g. \"https://*.xn--bcher-kva.example\""
-                    .into(),
-            ));
-        }
+        authority::not_blank(field, value)?;
         if value == "*" {
             return Err(err(
                 "a bare \"*\" is not a pattern",
                 "use allow_origins = [\"*\"] to allow every origin, or write a pattern such as \"https://*.example.com\"".into(),
             ));
         }
-        let Some(idx) = value.find("://") else {
-            return Err(err(
-                "missing scheme",
-                format!("write \"https://{value}\" (or http:// for plain-HTTP development hosts)"),
-            ));
-        };
-        let scheme_raw = &value[..idx];
-        if scheme_raw.contains('*') {
-            let rest = &value[idx + 3..];
-            return Err(err(
-                "the scheme cannot be a wildcard",
-                format!("list one pattern per scheme: \"https://{rest}\" and, only if you really serve plain HTTP, \"http://{rest}\""),
-            ));
-        }
-        let scheme = scheme_raw.to_ascii_lowercase();
-        if scheme != "http" && scheme != "https" && !EXTRA_SCHEMES.contains(&scheme.as_str()) {
-            return Err(err(
-                "unsupported scheme",
-                format!(
-                    "browsers send Origin with http or https (or {}); use one of those",
-                    EXTRA_SCHEMES.join(", ")
-                ),
-            ));
-        }
-        let rest = &value[idx + 3..];
-        if let Some(cut) = rest.find(['/', '?', '#', '\\']) {
-            return Err(err(
-                "an origin pattern has no path, query, fragment or trailing slash, so this can never match",
-                format!("write \"{}://{}\"", scheme_raw, &rest[..cut]),
-            ));
-        }
-        if rest.contains('@') {
-            return Err(err(
-                "an origin has no userinfo",
-                "remove the part up to and including '@'".into(),
-            ));
-        }
-        let lowered = rest.to_ascii_lowercase();
-
-        // Split host and port. A port list contains no ':', so for a
-        // non-bracketed host the last ':' starts the port.
-        let (host_raw, port_raw) = if lowered.starts_with('[') {
-            let Some(end) = lowered.find(']') else {
+        if let Some((raw, rest)) = value.split_once("://") {
+            if raw.contains('*') {
                 return Err(err(
-                    "unterminated IPv6 host",
-                    "close the bracket: [address]".into(),
+                    "the scheme cannot be a wildcard",
+                    format!("list one pattern per scheme: \"https://{rest}\" and, only if you really serve plain HTTP, \"http://{rest}\""),
                 ));
-            };
-            let after = &lowered[end + 1..];
-            match after.strip_prefix(':') {
-                Some(p) => (&lowered[..=end], Some(p)),
-                None if after.is_empty() => (&lowered[..=end], None),
-                None => {
-                    return Err(err(
-                        "invalid IPv6 host",
-                        "write [address], [address]:* or [address]:[port,port]".into(),
-                    ))
-                }
             }
-        } else {
-            match lowered.rfind(':') {
-                Some(i) => (&lowered[..i], Some(&lowered[i + 1..])),
-                None => (lowered.as_str(), None),
-            }
-        };
-
-        let (wildcard, host_body) = match host_raw.strip_prefix("*.") {
-            Some(body) => (true, body),
-            None => (false, host_raw),
-        };
-        if host_body.contains('*') || host_raw == "*" {
-            return Err(wildcard_error(field, value, &scheme, host_raw));
         }
-        let domain = if host_body.starts_with('[') {
-            let inner = host_body
-                .strip_prefix('[')
-                .and_then(|h| h.strip_suffix(']'));
-            let addr: Ipv6Addr = inner.and_then(|i| i.parse().ok()).ok_or_else(|| {
-                err(
-                    "invalid IPv6 address",
-                    "write a valid address, e.g. [::1]".into(),
-                )
-            })?;
-            if wildcard {
-                return Err(ip_wildcard_error(field, value));
-            }
-            format!("[{addr}]")
-        } else {
-            validate_domain(host_body).map_err(|(message, hint)| err(message, hint))?;
-            if is_ipv4_like(host_body) {
-                if host_body.parse::<Ipv4Addr>().is_err() {
-                    return Err(err(
-                        "a host ending in a number is read as an IPv4 address, and this is not a valid one",
-                        "write the address as four decimal numbers, e.g. 127.0.0.1".into(),
-                    ));
-                }
-                if wildcard {
-                    return Err(ip_wildcard_error(field, value));
-                }
-            }
-            host_body.to_string()
-        };
-
-        let mut ports = match port_raw {
+        let (scheme, rest) = authority::scheme(field, value)?;
+        let (host, port) = authority::split_authority(field, value, rest)?;
+        let (wildcard, domain) = parse_host(field, value, &scheme, host)?;
+        let ports = match port {
             None => PortSpec::Default,
-            Some(p) => parse_port_spec(p).map_err(|(message, hint)| err(message, hint))?,
+            Some(p) => parse_port_spec(field, value, p)?,
         };
-        if let Some(dp) = default_port(&scheme) {
-            match &mut ports {
-                PortSpec::List(list) if list.len() == 1 && list[0] == dp => {
-                    warnings.push(Warning::new(
-                        WarningKind::Normalized,
-                        field,
-                        value,
-                        format!("port {dp} is the default for {scheme}; browsers omit it, so it was removed"),
-                        "remove the port".to_string(),
-                    ));
-                    ports = PortSpec::Default;
-                }
-                PortSpec::List(list) if list.contains(&dp) => {
-                    // PortSpec cannot say "the default or these ports", and
-                    // silently dropping the default would narrow the pattern.
-                    return Err(err(
-                        "a port list cannot contain the scheme's default port: browsers omit it, so it never appears in an Origin",
-                        format!(
-                            "remove {dp} from the list and add a second pattern (or allow_origins entry) without a port for the default"
-                        ),
-                    ));
-                }
-                _ => {}
-            }
-        }
-
+        let canonical = |ports: &PortSpec| display_pattern(&scheme, wildcard, &domain, ports);
+        let ports = drop_default_port(field, value, &scheme, ports, &canonical, warnings)?;
         if !wildcard {
-            let single = match &ports {
-                PortSpec::Default => true,
-                PortSpec::List(list) => list.len() == 1,
-                PortSpec::Any => false,
-            };
-            if single {
-                let exact = match &ports {
-                    PortSpec::List(list) => format!("{scheme}://{domain}:{}", list[0]),
-                    _ => format!("{scheme}://{domain}"),
-                };
-                return Err(err(
-                    "this pattern has no wildcard: it matches exactly one origin",
-                    format!(
-                        "move \"{exact}\" to allow_origins, or write \"{scheme}://*.{domain}\" for subdomains or \"{scheme}://{domain}:*\" for any port"
-                    ),
-                ));
+            if let Some(e) = single_origin_error(field, value, &scheme, &domain, &ports) {
+                return Err(e);
             }
         }
-
         if wildcard && is_public_suffix(&domain) {
-            let message = format!(
-                "\"*.{domain}\" covers a public suffix: anyone can register a site under {domain}, and it would match"
-            );
-            if !allow_public_suffix {
-                return Err(err(
-                    &message,
-                    format!(
-                        "allow your own domain instead, e.g. \"{scheme}://*.yourname.{domain}\"; set dangerously_allow_public_suffix_patterns = true only if you really mean every site under {domain}"
-                    ),
-                ));
-            }
-            warnings.push(Warning::new(
-                WarningKind::BroadMatch,
+            warnings.push(public_suffix(
                 field,
                 value,
-                message,
-                format!("prefer \"{scheme}://*.yourname.{domain}\"; kept because dangerously_allow_public_suffix_patterns is set"),
-            ));
+                &scheme,
+                &domain,
+                allow_public_suffix,
+            )?);
         }
-
-        if value.bytes().any(|b| b.is_ascii_uppercase()) {
-            let canonical = display_pattern(&scheme, wildcard, &domain, &ports);
-            warnings.push(Warning::new(
-                WarningKind::Normalized,
-                field,
-                value,
-                "browsers send origins in lowercase; the pattern was lowercased",
-                format!("write {canonical:?}"),
-            ));
-        }
-
+        warnings.extend(authority::uppercase_warning(
+            field,
+            value,
+            &canonical(&ports),
+        ));
         Ok(OriginPattern {
             source: value.to_string(),
             scheme,
@@ -441,96 +282,149 @@ fn ip_wildcard_error(field: &str, value: &str) -> ConfigError {
     )
 }
 
-/// Labels of `[a-z0-9_-]`, 1 to 63 bytes each, 253 in total (input is
-/// already lowercased; a `*` has been rejected before).
-fn validate_domain(domain: &str) -> Result<(), (&'static str, String)> {
-    if domain.is_empty() {
-        return Err((
-            "empty host",
-            "write a host after the scheme, e.g. \"https://*.example.com\"".into(),
-        ));
-    }
-    if domain.len() > MAX_HOST_LEN - 2 {
-        return Err((
-            "host is longer than 253 characters",
-            "shorten the host".into(),
-        ));
-    }
-    for label in domain.split('.') {
-        if label.is_empty() {
-            return Err((
-                "empty label (two dots in a row, or a leading or trailing dot)",
-                "remove the extra dot; browsers never send a trailing dot in Origin".into(),
-            ));
-        }
-        if label.len() > 63 {
-            return Err((
-                "a label is longer than 63 characters",
-                "shorten the label".into(),
-            ));
-        }
-        if let Some(bad) = label
-            .chars()
-            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '_'))
-        {
-            return Err((
-                "invalid character in host",
-                format!(
-                    "remove {bad:?}: a host is dot-separated labels of letters, digits, '-' and '_' (IPv4 or punycode welcome)"
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// URL parsers read a host whose last label is numeric as IPv4.
-fn is_ipv4_like(domain: &str) -> bool {
-    domain
-        .rsplit('.')
-        .next()
-        .is_some_and(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
-}
-
-/// `*`, `8080` or `[8080,8081]`; lists are sorted and deduplicated.
-fn parse_port_spec(p: &str) -> Result<PortSpec, (&'static str, String)> {
-    let one = |s: &str| -> Result<u16, (&'static str, String)> {
-        let s = s.trim();
-        // Like origin.rs, accept zero padding (a typo, not a trap) but never 0.
-        parse_port(s)
-            .or_else(|| s.trim_start_matches('0').parse::<u16>().ok().filter(|n| *n != 0))
-            .filter(|n| *n != 0 && !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-            .ok_or((
-                "invalid port",
-                format!("{s:?} is not a port: a port is a number from 1 to 65535; write \":*\" for any port"),
-            ))
+/// The host part: an optional leading `*.` label and a host checked by
+/// [`authority::host`]. Returns whether the wildcard is there, and the rest.
+fn parse_host(
+    field: &str,
+    value: &str,
+    scheme: &str,
+    host: &str,
+) -> Result<(bool, String), ConfigError> {
+    let (wildcard, body) = match host.strip_prefix("*.") {
+        Some(body) => (true, body),
+        None => (false, host),
     };
+    if body.contains('*') {
+        let lowered = host.to_ascii_lowercase();
+        return Err(wildcard_error(field, value, scheme, &lowered));
+    }
+    let parsed = authority::host(field, value, body)?;
+    if wildcard && parsed.kind != HostKind::Name {
+        return Err(ip_wildcard_error(field, value));
+    }
+    Ok((wildcard, parsed.text))
+}
+
+/// `*`, `8080` or `[8080,8081]` (each port checked by [`authority::port`]);
+/// lists are sorted and deduplicated, and may have spaces around items.
+fn parse_port_spec(field: &str, value: &str, p: &str) -> Result<PortSpec, ConfigError> {
+    let err = |message: &str, hint: &str| ConfigError::new(field, value, message, hint);
     if p == "*" {
         return Ok(PortSpec::Any);
     }
     if p.contains('*') {
-        return Err((
+        return Err(err(
             "\"*\" in a port must be the whole port",
-            "write \":*\" for any port, or list the ports: \":[8080,8081]\"".into(),
+            "write \":*\" for any port, or list the ports: \":[8080,8081]\"",
         ));
     }
-    if let Some(inner) = p.strip_prefix('[') {
-        let Some(inner) = inner.strip_suffix(']') else {
-            return Err(("unterminated port list", "write \":[8080,8081]\"".into()));
-        };
-        if inner.trim().is_empty() {
-            return Err((
-                "empty port list",
-                "list at least one port, e.g. \":[8080,8081]\", or write \":*\" for any port"
-                    .into(),
-            ));
-        }
-        let mut list = inner.split(',').map(one).collect::<Result<Vec<u16>, _>>()?;
-        list.sort_unstable();
-        list.dedup();
-        return Ok(PortSpec::List(list));
+    let Some(inner) = p.strip_prefix('[') else {
+        return Ok(PortSpec::List(vec![authority::port(field, value, p)?]));
+    };
+    let Some(inner) = inner.strip_suffix(']') else {
+        return Err(err("unterminated port list", "write \":[8080,8081]\""));
+    };
+    if inner.trim().is_empty() {
+        return Err(err(
+            "empty port list",
+            "list at least one port, e.g. \":[8080,8081]\", or write \":*\" for any port",
+        ));
     }
-    Ok(PortSpec::List(vec![one(p)?]))
+    let mut list = inner
+        .split(',')
+        .map(|item| authority::port(field, value, item.trim()))
+        .collect::<Result<Vec<u16>, _>>()?;
+    list.sort_unstable();
+    list.dedup();
+    Ok(PortSpec::List(list))
+}
+
+/// A lone default port (`:443` for https) is dropped with a warning;
+/// `canonical` spells the pattern with the given ports.
+fn drop_default_port(
+    field: &str,
+    value: &str,
+    scheme: &str,
+    ports: PortSpec,
+    canonical: &dyn Fn(&PortSpec) -> String,
+    warnings: &mut Vec<Warning>,
+) -> Result<PortSpec, ConfigError> {
+    let (Some(dp), PortSpec::List(list)) = (default_port(scheme), &ports) else {
+        return Ok(ports);
+    };
+    if list.as_slice() == [dp] {
+        let fixed = canonical(&PortSpec::Default);
+        warnings.push(authority::default_port_warning(
+            field, value, scheme, dp, &fixed,
+        ));
+        return Ok(PortSpec::Default);
+    }
+    if list.contains(&dp) {
+        // PortSpec cannot say "the default or these ports", and silently
+        // dropping the default would narrow the pattern.
+        return Err(ConfigError::new(
+            field,
+            value,
+            "a port list cannot contain the scheme's default port: browsers omit it, so it never appears in an Origin",
+            format!(
+                "remove {dp} from the list and add a second pattern (or allow_origins entry) without a port for the default"
+            ),
+        ));
+    }
+    Ok(ports)
+}
+
+/// A pattern without `*.` must admit several ports, or it is one origin.
+fn single_origin_error(
+    field: &str,
+    value: &str,
+    scheme: &str,
+    domain: &str,
+    ports: &PortSpec,
+) -> Option<ConfigError> {
+    let exact = match ports {
+        PortSpec::Default => format!("{scheme}://{domain}"),
+        PortSpec::List(list) if list.len() == 1 => format!("{scheme}://{domain}:{}", list[0]),
+        _ => return None,
+    };
+    Some(ConfigError::new(
+        field,
+        value,
+        "this pattern has no wildcard: it matches exactly one origin",
+        format!(
+            "move \"{exact}\" to allow_origins, or write \"{scheme}://*.{domain}\" for subdomains or \"{scheme}://{domain}:*\" for any port"
+        ),
+    ))
+}
+
+/// `*.` over a public suffix: an error, or with `allow` a warning.
+fn public_suffix(
+    field: &str,
+    value: &str,
+    scheme: &str,
+    domain: &str,
+    allow: bool,
+) -> Result<Warning, ConfigError> {
+    let message = format!(
+        "\"*.{domain}\" covers a public suffix: anyone can register a site under {domain}, and it would match"
+    );
+    if !allow {
+        return Err(ConfigError::new(
+            field,
+            value,
+            message,
+            format!(
+                "allow your own domain instead, e.g. \"{scheme}://*.yourname.{domain}\"; set dangerously_allow_public_suffix_patterns = true only if you really mean every site under {domain}"
+            ),
+        ));
+    }
+    Ok(Warning::new(
+        WarningKind::BroadMatch,
+        field,
+        value,
+        message,
+        format!("prefer \"{scheme}://*.yourname.{domain}\"; kept because dangerously_allow_public_suffix_patterns is set"),
+    ))
 }
 
 /// Whether `domain` is exactly a suffix listed in the public suffix list
