@@ -69,7 +69,7 @@ pub use decision::{
 };
 pub use dynamic::{DynamicOrigins, OriginPredicate, PredicateFuture};
 pub use engine::Cors;
-pub use error::{ConfigError, ConfigErrors, Warning, WarningKind};
+pub use error::{ConfigError, ConfigErrorKind, ConfigErrors, Warning, WarningKind};
 pub use explain::Explanation;
 pub use index::{build_fst, FstOrigins, MatchedBy, OriginMatch};
 pub use policy::Behavior;
