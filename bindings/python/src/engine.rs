@@ -520,7 +520,7 @@ impl Engine {
     ) -> PyResult<Self> {
         guard(|| {
             let cfg = Config::from_json_str(config_json)
-                .map_err(|e| config_errors_to_py(py, std::slice::from_ref(&e)))?;
+                .map_err(|e| config_errors_to_py(py, e.errors()))?;
             let starlette = cfg.preset == Preset::Starlette;
             let mut builder = CorsBuilder::from_config(cfg);
             if external {

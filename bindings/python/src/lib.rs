@@ -96,7 +96,7 @@ fn config_to_json(py: Python<'_>, cfg: &cors_core::Config) -> PyResult<String> {
 fn config_from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
     guard(|| {
         let cfg = cors_core::Config::from_file(&path)
-            .map_err(|e| config_errors_to_py(py, std::slice::from_ref(&e)))?;
+            .map_err(|e| config_errors_to_py(py, e.errors()))?;
         config_to_json(py, &cfg)
     })
 }
@@ -107,7 +107,7 @@ fn config_from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String
 fn config_from_env(py: Python<'_>, environ: Vec<(String, String)>) -> PyResult<String> {
     guard(|| {
         let cfg = cors_core::Config::from_env_vars(environ)
-            .map_err(|e| config_errors_to_py(py, std::slice::from_ref(&e)))?;
+            .map_err(|e| config_errors_to_py(py, e.errors()))?;
         config_to_json(py, &cfg)
     })
 }
@@ -118,7 +118,7 @@ fn config_from_env(py: Python<'_>, environ: Vec<(String, String)>) -> PyResult<S
 fn config_normalize(py: Python<'_>, json: &str) -> PyResult<String> {
     guard(|| {
         let cfg = cors_core::Config::from_json_str(json)
-            .map_err(|e| config_errors_to_py(py, std::slice::from_ref(&e)))?;
+            .map_err(|e| config_errors_to_py(py, e.errors()))?;
         config_to_json(py, &cfg)
     })
 }

@@ -20,15 +20,24 @@
 //! allow_methods = ["GET", "DELETE"]
 //! ```
 //!
-//! Everything is validated when the engine is built
-//! ([`Cors::from_config`](crate::Cors::from_config)); loading only checks
-//! the shape.
+//! Loading checks the shape of every key and reports all mistakes at once,
+//! each naming the key path (`rules[2].allow_origins[0]`), the value as
+//! written, what was expected and a fix, with a [`ConfigErrorKind`] for
+//! programs. The values themselves (origins, patterns, regexes, tokens) are
+//! validated when the engine is built
+//! ([`Cors::from_config`](crate::Cors::from_config)).
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use crate::error::ConfigError;
+use crate::error::{ConfigError, ConfigErrorKind, ConfigErrors, Warning};
+
+mod load;
+mod raw;
+
+use load::{Format, Loader};
+use raw::Raw;
 
 /// Which behaviour the engine follows. Both are sets of options over one
 /// evaluation path; see [`Behavior`](crate::Behavior).
@@ -139,6 +148,12 @@ pub struct Config {
     /// Per-origin policies; the first rule whose origins match wins.
     #[serde(default)]
     pub rules: Vec<RuleConfig>,
+    /// Lints found while loading (a lone string read as a one-entry list),
+    /// for the engine to report beside its own
+    /// ([`Cors::warnings`](crate::Cors::warnings)). Not part of the
+    /// serialized model; empty for a `Config` built in code.
+    #[serde(skip)]
+    pub load_warnings: Vec<Warning>,
 }
 
 /// A per-origin policy. Unset fields inherit the global value.
@@ -177,36 +192,28 @@ pub struct RuleConfig {
     pub max_age: Option<u64>,
 }
 
-fn shape_error(source: &str, e: impl std::fmt::Display) -> ConfigError {
-    let msg = e.to_string();
-    // serde's messages name the key ("unknown field `allow_origin`, expected ...").
-    let field = msg
-        .split('`')
-        .nth(1)
-        .map(str::to_string)
-        .unwrap_or_else(|| "(document)".into());
-    ConfigError::new(
-        field,
-        source,
-        msg.lines().next().unwrap_or("invalid document").to_string(),
-        "keys follow Starlette's CORSMiddleware parameters (allow_origins, allow_methods, ...); see the README",
-    )
-}
-
 impl Config {
-    /// Parses a TOML document.
-    pub fn from_toml_str(s: &str) -> Result<Config, ConfigError> {
-        toml::from_str(s).map_err(|e| shape_error("TOML", e))
+    /// Parses a TOML document, reporting every mistake at once.
+    ///
+    /// ```
+    /// let errors = cors_core::Config::from_toml_str("max_age = -1\nallow_orgins = []").unwrap_err();
+    /// assert_eq!(errors.errors()[0].field, "max_age");
+    /// assert!(errors.errors()[1].message.contains("did you mean `allow_origins`?"));
+    /// ```
+    pub fn from_toml_str(s: &str) -> Result<Config, ConfigErrors> {
+        let doc = raw::parse_toml(s)?;
+        load_document(doc, Format::Toml)
     }
 
-    /// Parses a JSON document.
-    pub fn from_json_str(s: &str) -> Result<Config, ConfigError> {
-        serde_json::from_str(s).map_err(|e| shape_error("JSON", e))
+    /// Parses a JSON document, reporting every mistake at once.
+    pub fn from_json_str(s: &str) -> Result<Config, ConfigErrors> {
+        let doc = raw::parse_json(s, "(document)")?;
+        load_document(doc, Format::Json)
     }
 
     /// Reads a `.toml` or `.json` file (by extension; TOML otherwise).
     /// A relative `allow_origins_file` is resolved against the file's folder.
-    pub fn from_file(path: impl AsRef<Path>) -> Result<Config, ConfigError> {
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Config, ConfigErrors> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| {
             ConfigError::new(
@@ -215,6 +222,7 @@ impl Config {
                 format!("cannot read the configuration file: {e}"),
                 "check the path",
             )
+            .with_kind(ConfigErrorKind::Io)
         })?;
         let is_json = path
             .extension()
@@ -223,11 +231,7 @@ impl Config {
             Config::from_json_str(&text)
         } else {
             Config::from_toml_str(&text)
-        }
-        .map_err(|mut e| {
-            e.value = path.display().to_string();
-            e
-        })?;
+        }?;
         if let (Some(f), Some(dir)) = (&cfg.allow_origins_file, path.parent()) {
             if f.is_relative() {
                 cfg.allow_origins_file = Some(dir.join(f));
@@ -237,97 +241,103 @@ impl Config {
     }
 
     /// Reads `CORS_*` variables from the process environment.
-    pub fn from_env() -> Result<Config, ConfigError> {
+    pub fn from_env() -> Result<Config, ConfigErrors> {
         Config::from_env_vars(std::env::vars())
     }
 
     /// Reads `CORS_*` variables from the given pairs: `CORS_ALLOW_ORIGINS`,
     /// `CORS_ALLOW_METHODS`, ... (the keys uppercased). Lists are a JSON list
-    /// or comma-separated; booleans `true`/`false`/`1`/`0`/`yes`/`no`;
-    /// `CORS_RULES` is a JSON list of rule tables.
-    pub fn from_env_vars<I, K, V>(vars: I) -> Result<Config, ConfigError>
+    /// or comma-separated; booleans `true`/`false`/`1`/`0`/`yes`/`no`/`on`/`off`
+    /// (empty is false); `CORS_RULES` is a JSON list of rule tables. Errors
+    /// name the variable (`CORS_MAX_AGE`, `CORS_RULES[0].max_age`).
+    pub fn from_env_vars<I, K, V>(vars: I) -> Result<Config, ConfigErrors>
     where
         I: IntoIterator<Item = (K, V)>,
         K: AsRef<str>,
         V: AsRef<str>,
     {
-        let mut map = serde_json::Map::new();
+        let mut loader = Loader::new(Format::Env);
+        let mut entries = Vec::new();
         for (k, v) in vars {
             let Some(key) = k.as_ref().strip_prefix("CORS_") else {
                 continue;
             };
             let key = key.to_ascii_lowercase();
-            let raw = v.as_ref();
-            let var = format!("CORS_{}", key.to_ascii_uppercase());
-            let value = match key.as_str() {
-                "preset" => serde_json::Value::String(raw.trim().to_ascii_lowercase()),
-                "allow_origins" | "allow_origin_patterns" | "allow_origin_regex" | "allow_methods"
-                | "allow_headers" | "expose_headers" => env_list(&var, raw)?,
-                "allow_credentials"
-                | "allow_private_network"
-                | "block_disallowed"
-                | "check_websocket_origin"
-                | "dangerously_allow_credentials_with_wildcards"
-                | "dangerously_allow_public_suffix_patterns" => env_bool(&var, raw)?,
-                "max_age" | "preflight_status" | "origin_cache_size" | "origin_cache_ttl" => {
-                    let n: serde_json::Number = raw.trim().parse().map_err(|_| {
-                        ConfigError::new(&var, raw, "not a number", "write a number, e.g. 600")
-                    })?;
-                    serde_json::Value::Number(n)
-                }
-                "allow_origins_file" => serde_json::Value::String(raw.to_string()),
-                "rules" => serde_json::from_str(raw).map_err(|e| {
-                    ConfigError::new(&var, raw, format!("not a JSON list of rules: {e}"), "write e.g. [{\"allow_origins\": [\"https://a.example\"]}]")
-                })?,
-                _ => {
-                    return Err(ConfigError::new(
-                        var,
-                        raw,
-                        "unknown CORS_ variable",
-                        "valid names are CORS_ plus a configuration key in uppercase, e.g. CORS_ALLOW_ORIGINS",
-                    ))
-                }
-            };
-            map.insert(key, value);
+            let var = loader.top_path(&key);
+            match env_value(&key, &var, v.as_ref()) {
+                Ok(value) => entries.push((key, value)),
+                Err(e) => loader.push(e),
+            }
         }
-        serde_json::from_value(serde_json::Value::Object(map))
-            .map_err(|e| shape_error("environment", e))
+        let cfg = loader.config(Raw::Table(entries));
+        loader.finish(cfg)
     }
 }
 
-fn env_list(var: &str, raw: &str) -> Result<serde_json::Value, ConfigError> {
+fn load_document(doc: Raw, format: Format) -> Result<Config, ConfigErrors> {
+    let mut loader = Loader::new(format);
+    let cfg = loader.config(doc);
+    loader.finish(cfg)
+}
+
+/// One `CORS_*` variable as the value its key would have in a document.
+/// Unknown keys pass through as strings, for the walker to report with a
+/// suggestion.
+fn env_value(key: &str, var: &str, raw: &str) -> Result<Raw, ConfigError> {
     let t = raw.trim();
-    if t.starts_with('[') {
-        let v: Vec<String> = serde_json::from_str(t).map_err(|e| {
-            ConfigError::new(
-                var,
-                raw,
-                format!("not a JSON list of strings: {e}"),
-                "write [\"a\", \"b\"] or a,b",
-            )
-        })?;
-        return Ok(v.into());
+    match key {
+        "preset" => Ok(Raw::Str(t.to_ascii_lowercase())),
+        "allow_origins"
+        | "allow_origin_patterns"
+        | "allow_origin_regex"
+        | "allow_methods"
+        | "allow_headers"
+        | "expose_headers" => {
+            if t.starts_with('[') {
+                return raw::parse_json(t, var);
+            }
+            let items = t.split(',').map(str::trim).filter(|s| !s.is_empty());
+            Ok(Raw::List(items.map(|s| Raw::Str(s.to_string())).collect()))
+        }
+        "allow_credentials"
+        | "allow_private_network"
+        | "block_disallowed"
+        | "check_websocket_origin"
+        | "dangerously_allow_credentials_with_wildcards"
+        | "dangerously_allow_public_suffix_patterns" => env_bool(var, raw),
+        "max_age" | "preflight_status" | "origin_cache_size" | "origin_cache_ttl" => {
+            if let Ok(n) = t.parse::<i128>() {
+                Ok(Raw::Int(n))
+            } else if let Ok(f) = t.parse::<f64>() {
+                Ok(Raw::Float(f))
+            } else {
+                Err(ConfigError::new(
+                    var,
+                    raw,
+                    "expected a number, found text",
+                    format!("write {var}={}", load::example(key)),
+                )
+                .with_kind(ConfigErrorKind::WrongType))
+            }
+        }
+        "rules" => raw::parse_json(t, var),
+        _ => Ok(Raw::Str(raw.to_string())),
     }
-    let items: Vec<serde_json::Value> = t
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| serde_json::Value::String(s.to_string()))
-        .collect();
-    Ok(serde_json::Value::Array(items))
 }
 
-fn env_bool(var: &str, raw: &str) -> Result<serde_json::Value, ConfigError> {
-    match raw.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" => Ok(true.into()),
-        "0" | "false" | "no" | "off" | "" => Ok(false.into()),
-        _ => Err(ConfigError::new(
+fn env_bool(var: &str, raw: &str) -> Result<Raw, ConfigError> {
+    if raw.trim().is_empty() {
+        return Ok(Raw::Bool(false));
+    }
+    load::truthy(raw).map(Raw::Bool).ok_or_else(|| {
+        ConfigError::new(
             var,
             raw,
-            "not a boolean",
-            "write true or false",
-        )),
-    }
+            "expected a boolean: true/false, 1/0, yes/no or on/off",
+            format!("write {var}=true or {var}=false"),
+        )
+        .with_kind(ConfigErrorKind::WrongType)
+    })
 }
 
 #[cfg(test)]
@@ -364,9 +374,10 @@ mod tests {
     #[test]
     fn unknown_keys_name_the_key() {
         let e = Config::from_toml_str("allow_origin = [\"https://a.example\"]").unwrap_err();
-        assert_eq!(e.field, "allow_origin");
+        assert_eq!(e.errors()[0].field, "allow_origin");
+        assert_eq!(e.errors()[0].kind, ConfigErrorKind::UnknownKey);
         let e = Config::from_json_str("{\"max_age\": \"ten\"}").unwrap_err();
-        assert!(e.message.contains("invalid type"), "{e}");
+        assert!(e.errors()[0].message.contains("found a string"), "{e}");
     }
 
     #[test]
@@ -389,8 +400,78 @@ mod tests {
         assert_eq!(c.max_age, Some(30));
         assert_eq!(c.preset, Preset::Starlette);
         let e = Config::from_env_vars([("CORS_ALLOW_CREDENTIALS", "maybe")]).unwrap_err();
-        assert_eq!(e.field, "CORS_ALLOW_CREDENTIALS");
+        assert_eq!(e.errors()[0].field, "CORS_ALLOW_CREDENTIALS");
         let e = Config::from_env_vars([("CORS_ALLOW_ORIGIN", "x")]).unwrap_err();
-        assert!(e.message.contains("unknown"));
+        assert!(e.errors()[0].message.contains("unknown"));
+        assert!(e.errors()[0].hint.contains("CORS_ALLOW_ORIGINS"), "{e}");
+    }
+
+    /// Every key of the model must be known to the loader: a fully set
+    /// `Config` survives serializing and loading again, as JSON and TOML.
+    #[test]
+    fn every_model_key_round_trips() {
+        let rule = RuleConfig {
+            name: Some("admin".into()),
+            allow_origins: vec!["https://admin.example".into()],
+            allow_origin_patterns: vec!["https://*.admin.example".into()],
+            allow_origin_regex: vec!["https://x[.]example".into()],
+            allow_methods: Some(vec!["PUT".into()]),
+            allow_headers: Some(vec!["x-a".into()]),
+            expose_headers: Some(vec!["x-b".into()]),
+            allow_credentials: Some(true),
+            allow_private_network: Some(false),
+            max_age: Some(5),
+        };
+        let cfg = Config {
+            preset: Preset::Starlette,
+            allow_origins: vec!["https://a.example".into()],
+            allow_origin_patterns: vec!["https://*.a.example".into()],
+            allow_origin_regex: vec!["https://r[.]example".into()],
+            allow_origins_file: Some(PathBuf::from("/abs/origins.fst")),
+            allow_methods: Some(vec!["GET".into()]),
+            allow_headers: vec!["content-type".into()],
+            expose_headers: vec!["x-total".into()],
+            allow_credentials: true,
+            allow_private_network: true,
+            max_age: Some(600),
+            preflight_status: Some(200),
+            block_disallowed: true,
+            check_websocket_origin: Some(false),
+            dangerously_allow_credentials_with_wildcards: true,
+            dangerously_allow_public_suffix_patterns: true,
+            origin_cache_ttl: Some(1.5),
+            origin_cache_size: Some(7),
+            rules: vec![rule, RuleConfig::default()],
+            load_warnings: Vec::new(),
+        };
+        let json = serde_json::to_string(&cfg).unwrap();
+        assert_eq!(Config::from_json_str(&json).unwrap(), cfg);
+        let toml = toml::to_string(&cfg).unwrap();
+        assert_eq!(Config::from_toml_str(&toml).unwrap(), cfg);
+        assert_eq!(
+            load::CONFIG_KEYS.len(),
+            serde_json::to_value(&cfg)
+                .unwrap()
+                .as_object()
+                .unwrap()
+                .len()
+        );
+    }
+
+    #[test]
+    fn nearest_key_by_edit_distance() {
+        use load::{nearest, CONFIG_KEYS};
+        for (typo, want) in [
+            ("allow_orgins", Some("allow_origins")),
+            ("allow-origins", Some("allow_origins")),
+            ("Allow_Methods", Some("allow_methods")),
+            ("maxage", Some("max_age")),
+            ("allow_credential", Some("allow_credentials")),
+            ("expose_header", Some("expose_headers")),
+            ("origins", Some("allow_origins")),
+            ("timeout", None),
+        ] {
+            assert_eq!(nearest(typo, CONFIG_KEYS), want, "{typo}");
+        }
     }
 }

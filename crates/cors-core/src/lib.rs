@@ -71,7 +71,7 @@ pub use decision::{
 };
 pub use dynamic::{DynamicOrigins, OriginCheckFuture, OriginPredicate, PredicateFuture};
 pub use engine::{starlette_all_methods, Behavior, Cors, PreflightProcedure, StarletteAttributes};
-pub use error::{ConfigError, ConfigErrors, Warning, WarningKind};
+pub use error::{ConfigError, ConfigErrorKind, ConfigErrors, Warning, WarningKind};
 pub use explain::Explanation;
 pub use index::{build_fst, FstOrigins, MatchedBy, OriginMatch};
 pub use request::RequestView;
