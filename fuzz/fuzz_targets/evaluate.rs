@@ -1,6 +1,6 @@
 //! Arbitrary configurations (structured, both presets, rules) and requests:
 //! every decision satisfies the invariants, and in the standard preset it
-//! agrees with the reference model in `src/lib.rs`.
+//! agrees with the reference model in `src/model.rs`.
 #![no_main]
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,9 +1,10 @@
-"""The attacker-origin corpus through the ASGI layer.
+"""The attacker-origin corpus (``crates/cors-core/tests/attacker.json``,
+shared with the Rust crates) through the ASGI layer.
 
-For configurations allowing ``https://example.com`` (exact),
-``https://*.example.com`` (pattern) and ``https://([a-z0-9-]+\\.)*example\\.com``
-(regex), in the starlette preset and with ``strict=True``, with and without
-credentials: no origin an attacker can send gets
+For each entry (exact ``https://example.com``, pattern
+``https://*.example.com``, regex ``https://([a-z0-9-]+\\.)*example\\.com``,
+and the three combined), in the starlette preset and with ``strict=True``,
+with and without credentials: no origin an attacker can send gets
 ``Access-Control-Allow-Origin``, on simple requests and on preflights. In
 strict mode it gets no ``Access-Control-Allow-Credentials`` either; the
 starlette preset sends that header to every origin when credentials are on
@@ -19,94 +20,65 @@ from typing import Any
 
 import pytest
 
+import fastcors
 from conftest import call, trivial_app, wire
 from fastcors import CORSConfigWarning, CORSMiddleware
+from testdata import attackers_of, load
 
 ACAO = b"access-control-allow-origin"
 ACAC = b"access-control-allow-credentials"
 
-# PortSwigger's special characters after the domain (``https://example.com<c>.evil.com``);
-# %60 and %0b as the literal text and as the byte they stand for.
-SPECIAL = ["_", "-", '"', "{", "}", "+", "^", "%60", "`", "!", "~", ";", "|", "&", "'", "(", ")", "*", ",", "$", "=", "%0b", "\x0b"]
-
-ATTACKERS = [
-    "https://evil.com",
-    "https://example.com.evil.com",
-    "https://evilexample.com",
-    "https://xample.com",
-    "https://exampleacom",
-    "https://wwwaexample.com",
-    "https://a.exampleacom",
-    "null",
-    "http://example.com",
-    "http://a.example.com",
-    "https://whatever.github.io",
-    "https://codepen.io",
-    "https://EXAMPLE.COM",
-    "https://Example.com",
-    "https://A.EXAMPLE.COM",
-    "https://example.com/",
-    "https://a.example.com/",
-    "https://example.com:443",
-    "https://a.example.com:443",
-    "https://example.com.",
-    "https://example.com:8443",
-    "https://user@example.com",
-    "https://example.com, https://evil.com",
-    " https://example.com",
-    "https://example.com\\.evil.com",
-    "https://example.com#.evil.com",
-    "https://example.com?.evil.com",
-    "https://\xe9xample.com",
-] + [f"https://example.com{c}.evil.com" for c in SPECIAL] + [f"https://a.example.com{c}.evil.com" for c in SPECIAL]
-
-CONFIGS: dict[str, tuple[dict[str, Any], list[str]]] = {
-    "exact": ({"allow_origins": ["https://example.com"]}, ["https://example.com"]),
-    "pattern": (
-        {"allow_origin_patterns": ["https://*.example.com"]},
-        ["https://a.example.com", "https://deep.sub.example.com"],
-    ),
-    "regex": (
-        {"allow_origin_regex": r"https://([a-z0-9-]+\.)*example\.com"},
-        ["https://example.com", "https://a.example.com", "https://deep.sub.example.com"],
-    ),
-}
+CORPUS = load("attacker.json")
+ENTRIES = {e["name"]: e for e in CORPUS["entries"]}
+LINT = list(fastcors._native.attacker_origins(CORPUS["lint_domain"]))
 
 
-def build(kind: str, strict: bool, credentials: bool) -> CORSMiddleware:
-    config, _ = CONFIGS[kind]
+def build(entry: dict[str, Any], strict: bool, credentials: bool) -> CORSMiddleware:
+    regexes = entry.get("allow_origin_regex", [])
+    assert len(regexes) <= 1, entry["name"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CORSConfigWarning)
         return CORSMiddleware(
             trivial_app(),
+            allow_origins=entry.get("allow_origins", []),
             allow_methods=["GET", "PUT"],
             allow_headers=["content-type"],
             allow_credentials=credentials,
+            allow_origin_regex=regexes[0] if regexes else None,
+            allow_origin_patterns=entry.get("allow_origin_patterns", []),
             strict=strict,
-            **config,
         )
 
 
-def responses(mw: CORSMiddleware, origin: str) -> list[dict[bytes, bytes]]:
-    simple = wire(call(mw, "GET", [("origin", origin)]))[1]
+def responses(mw: CORSMiddleware, origin: bytes) -> list[dict[bytes, bytes]]:
+    simple = wire(call(mw, "GET", [(b"origin", origin)]))[1]
     preflight = wire(
-        call(mw, "OPTIONS", [("origin", origin), ("access-control-request-method", "PUT"), ("access-control-request-headers", "content-type")])
+        call(mw, "OPTIONS", [(b"origin", origin), ("access-control-request-method", "PUT"), ("access-control-request-headers", "content-type")])
     )[1]
     return [dict(simple), dict(preflight)]
 
 
-@pytest.mark.parametrize("kind", sorted(CONFIGS))
+def test_the_corpus_is_the_shared_one() -> None:
+    assert sorted(ENTRIES) == ["combined", "exact", "pattern", "regex"]
+    assert len(CORPUS["special"]) == 23
+    assert len(LINT) >= 10
+    for entry in CORPUS["entries"]:
+        assert len(attackers_of(CORPUS, entry, LINT)) > 100, entry["name"]
+
+
+@pytest.mark.parametrize("kind", sorted(ENTRIES))
 @pytest.mark.parametrize("strict", [False, True])
 @pytest.mark.parametrize("credentials", [False, True])
 def test_no_attacker_origin_is_allowed(kind: str, strict: bool, credentials: bool) -> None:
-    mw = build(kind, strict, credentials)
-    for origin in ATTACKERS:
+    entry = ENTRIES[kind]
+    mw = build(entry, strict, credentials)
+    for origin in attackers_of(CORPUS, entry, LINT):
         for headers in responses(mw, origin):
             assert ACAO not in headers, (kind, strict, credentials, origin, headers)
             if strict:
                 assert ACAC not in headers, (kind, credentials, origin, headers)
-    for origin in CONFIGS[kind][1]:
-        for headers in responses(mw, origin):
-            assert headers.get(ACAO) == origin.encode(), (kind, strict, origin, headers)
+    for legit in entry["legitimate"]:
+        for headers in responses(mw, legit.encode()):
+            assert headers.get(ACAO) == legit.encode(), (kind, strict, legit, headers)
             if credentials:
                 assert headers.get(ACAC) == b"true"

@@ -357,18 +357,9 @@ def test_panic_becomes_exception() -> None:
 
 
 def test_hostile_input_gets_a_decision() -> None:
+    # Huge, many and malformed fields, and duplicate origins: the shared set,
+    # test_hostile.py. Here: ASGI header lists of the wrong shape.
     mw = CORSMiddleware(trivial_app(), allow_origins=["https://a.example"], allow_headers=["x-a"])
-    huge = "x-a, " * (1 << 18)  # ~1.25 MiB
-    status, _, _ = wire(call(mw, "OPTIONS", [("origin", "https://a.example"), ("access-control-request-method", "GET"),
-                                             ("access-control-request-headers", huge)]))
-    assert status in (200, 400)
-    many = [(f"x-{i}", "v") for i in range(5000)] + [("access-control-request-headers", "x-a")] * 100
-    status, _, _ = wire(call(mw, "OPTIONS", [("origin", "https://a.example"), ("access-control-request-method", "GET"), *many]))
-    assert status in (200, 400)
-    for origin in (b"https://a.example\xff", b"\x00\x01", b"https://a.example" * 1000):
-        assert acao(call(mw, "GET", [(b"origin", origin)])) is None
-    dup = call(mw, "GET", [("origin", "https://a.example"), ("origin", "https://evil.example")])
-    assert acao(dup) == b"https://a.example"  # Starlette reads the first field
     odd = make_scope("GET", [])
     odd["headers"] = [(b"origin", "not-bytes"), ("origin", b"x"), (b"origin",), 42]
     wire(asyncio.run(run_asgi(mw, odd)))

@@ -1,7 +1,7 @@
 //! Allocations per `Cors::evaluate` and the memory of 1M origins.
 //!
-//! A counting global allocator (count and live bytes) wraps the system
-//! allocator. For each index and size of the core bench it evaluates a
+//! cors-testkit's counting global allocator (count and live bytes) wraps the
+//! system allocator. For each index and size of the core bench it evaluates a
 //! simple and a preflight request (after one warm-up evaluation) and reports
 //! allocations per evaluation. Then it builds 1M origins as the hash set
 //! (`allow_origins`) and as an fst file (`allow_origins_file`), and reports
@@ -10,60 +10,28 @@
 //!
 //! Prints one JSON object on stdout. `--max-n N` limits the sizes (quick runs).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use cors_benches::{origin, HEADERS, METHODS};
 use cors_core::{Config, Cors, RequestView};
+use cors_testkit::alloc::CountingAlloc;
+use cors_testkit::alloc::{live_bytes, Scope};
 use serde_json::{json, Value};
 
-struct Counting;
-
-static COUNT: AtomicUsize = AtomicUsize::new(0);
-static LIVE: AtomicIsize = AtomicIsize::new(0);
-static ON: AtomicBool = AtomicBool::new(false);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if ON.load(Ordering::Relaxed) {
-            COUNT.fetch_add(1, Ordering::Relaxed);
-        }
-        LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if ON.load(Ordering::Relaxed) {
-            COUNT.fetch_add(1, Ordering::Relaxed);
-        }
-        LIVE.fetch_add(
-            new_size as isize - layout.size() as isize,
-            Ordering::Relaxed,
-        );
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
 #[global_allocator]
-static A: Counting = Counting;
+static A: CountingAlloc = CountingAlloc;
 
 const ROUNDS: usize = 10_000;
 const REQUEST_HEADERS: &[u8] = b"content-type, x-token, x-request-id";
 
 fn allocs_per_op(f: impl Fn()) -> f64 {
     f();
-    COUNT.store(0, Ordering::SeqCst);
-    ON.store(true, Ordering::SeqCst);
+    let scope = Scope::start();
     for _ in 0..ROUNDS {
         f();
     }
-    ON.store(false, Ordering::SeqCst);
-    COUNT.load(Ordering::SeqCst) as f64 / ROUNDS as f64
+    scope.stop() as f64 / ROUNDS as f64
 }
 
 fn base() -> Config {
@@ -105,7 +73,7 @@ fn rss_kib() -> i64 {
 }
 
 fn live() -> i64 {
-    LIVE.load(Ordering::SeqCst) as i64
+    live_bytes() as i64
 }
 
 fn main() {

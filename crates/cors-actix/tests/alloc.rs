@@ -8,9 +8,6 @@
 //! the read buffer, cloning them does not allocate). Run with
 //! `--nocapture` to see the figures.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
@@ -18,44 +15,12 @@ use actix_web::http::Method;
 use actix_web::{test, web, App, HttpResponse};
 use cors_actix::CorsMiddleware;
 use cors_core::Cors;
+use cors_testkit::alloc::{CountingAlloc, Scope};
 
-struct Counting;
-
-thread_local! {
-    // Per thread, so that tests running in parallel do not count each
-    // other (actix's test runtime runs everything on the test's thread).
-    // `const` initialisers: no lazy init (which could allocate) and no
-    // destructor, so reading them inside the allocator is sound.
-    static ON: Cell<bool> = const { Cell::new(false) };
-    static COUNT: Cell<usize> = const { Cell::new(0) };
-}
-
-fn count_one() {
-    // `try_with`: the allocator may run while the thread is being torn down.
-    let _ = ON.try_with(|on| {
-        if on.get() {
-            let _ = COUNT.try_with(|c| c.set(c.get() + 1));
-        }
-    });
-}
-
-// SAFETY: only forwards to the system allocator and counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count_one();
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count_one();
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
+// Per thread (the kit's counter), so that tests running in parallel do not
+// count each other.
 #[global_allocator]
-static A: Counting = Counting;
+static A: CountingAlloc = CountingAlloc;
 
 const ROUNDS: usize = 500;
 
@@ -96,13 +61,11 @@ where
         drop(test::call_service(app, make()).await);
     }
     let reqs: Vec<_> = (0..ROUNDS).map(|_| make()).collect();
-    COUNT.with(|c| c.set(0));
-    ON.with(|on| on.set(true));
+    let scope = Scope::start();
     for req in reqs {
         drop(test::call_service(app, req).await);
     }
-    ON.with(|on| on.set(false));
-    COUNT.with(Cell::get).div_ceil(ROUNDS)
+    scope.stop().div_ceil(ROUNDS)
 }
 
 struct Case {

@@ -1,9 +1,6 @@
 //! actix-web-specific behaviour of cors-actix: App, Scope and Resource,
 //! streaming bodies, handler and service errors, Vary, HEAD, WebSocket.
 
-#[path = "../../cors-axum/tests/support/mod.rs"]
-mod support;
-
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -15,10 +12,10 @@ use actix_web::{error, test as atest, web, App, Error, HttpRequest, HttpResponse
 use bytes::Bytes;
 use cors_actix::CorsMiddleware;
 use cors_core::{Config, Cors, OriginPredicate};
-use support::{ALLOWED, DENIED};
+use cors_testkit::adapter::{ALLOWED, DENIED};
 
 fn cors() -> CorsMiddleware {
-    CorsMiddleware::new(support::app_config())
+    CorsMiddleware::new(cors_testkit::adapter::app_config())
 }
 
 fn get(path: &str, origin: Option<&str>) -> atest::TestRequest {
@@ -314,9 +311,11 @@ fn websocket_upgrade_from_disallowed_origin_is_refused_before_101() {
         });
     });
     let addr = rx.recv().unwrap();
-    let res = support::raw_http(addr, &support::ws_handshake("/ws", DENIED));
+    let res =
+        cors_testkit::adapter::raw_http(addr, &cors_testkit::adapter::ws_handshake("/ws", DENIED));
     assert_eq!(res.status, 403, "{res:?}");
-    let res = support::raw_http(addr, &support::ws_handshake("/ws", ALLOWED));
+    let res =
+        cors_testkit::adapter::raw_http(addr, &cors_testkit::adapter::ws_handshake("/ws", ALLOWED));
     assert_eq!(res.status, 101, "{res:?}");
     assert_eq!(res.header("access-control-allow-origin"), Some(ALLOWED));
 }

@@ -7,53 +7,20 @@
 //! from `from_static` (like hyper's, which share the read buffer, cloning
 //! them does not allocate). Run with `--nocapture` to see the figures.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::convert::Infallible;
 
 use cors_axum::CorsLayer;
 use cors_core::Cors;
+use cors_testkit::alloc::{CountingAlloc, Scope};
 use futures_util::FutureExt;
 use http::header::{CONTENT_TYPE, VARY};
 use http::{HeaderValue, Request, Response};
 use tower::{Layer, Service};
 
-struct Counting;
-
-thread_local! {
-    // Per thread, so that tests running in parallel do not count each
-    // other. `const` initialisers: no lazy init (which could allocate) and
-    // no destructor, so reading them inside the allocator is sound.
-    static ON: Cell<bool> = const { Cell::new(false) };
-    static COUNT: Cell<usize> = const { Cell::new(0) };
-}
-
-fn count_one() {
-    // `try_with`: the allocator may run while the thread is being torn down.
-    let _ = ON.try_with(|on| {
-        if on.get() {
-            let _ = COUNT.try_with(|c| c.set(c.get() + 1));
-        }
-    });
-}
-
-// SAFETY: only forwards to the system allocator and counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        count_one();
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        count_one();
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
+// Per thread (the kit's counter), so that tests running in parallel do not
+// count each other.
 #[global_allocator]
-static A: Counting = Counting;
+static A: CountingAlloc = CountingAlloc;
 
 const ROUNDS: usize = 1000;
 
@@ -75,13 +42,11 @@ where
     }
     drop(once(svc, make()));
     let reqs: Vec<_> = (0..ROUNDS).map(|_| make()).collect();
-    COUNT.with(|c| c.set(0));
-    ON.with(|on| on.set(true));
+    let scope = Scope::start();
     for req in reqs {
         drop(once(svc, req));
     }
-    ON.with(|on| on.set(false));
-    COUNT.with(Cell::get).div_ceil(ROUNDS)
+    scope.stop().div_ceil(ROUNDS)
 }
 
 /// Same, for the layered service (its response body type differs).

@@ -3,47 +3,22 @@
 //! Each path is evaluated once to warm up (arc-swap's thread-local debt list,
 //! regex caches), then 1000 times while counting.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-
 use cors_core::{Cors, Decision, Preset, RequestView};
-
-struct Counting;
-
-static COUNT: AtomicUsize = AtomicUsize::new(0);
-static ON: AtomicBool = AtomicBool::new(false);
-
-// SAFETY-free: this only forwards to the system allocator and counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if ON.load(Ordering::Relaxed) {
-            COUNT.fetch_add(1, Ordering::Relaxed);
-        }
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if ON.load(Ordering::Relaxed) {
-            COUNT.fetch_add(1, Ordering::Relaxed);
-        }
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+use cors_testkit::alloc::{count, CountingAlloc};
 
 #[global_allocator]
-static A: Counting = Counting;
+static A: CountingAlloc = CountingAlloc;
 
+/// Allocations of 1000 calls of `f` (on this thread: the kit's counter is
+/// per thread, so parallel tests do not count each other), after one.
 fn allocations(f: impl Fn()) -> usize {
     f();
-    COUNT.store(0, Ordering::SeqCst);
-    ON.store(true, Ordering::SeqCst);
-    for _ in 0..1000 {
-        f();
-    }
-    ON.store(false, Ordering::SeqCst);
-    COUNT.load(Ordering::SeqCst)
+    count(|| {
+        for _ in 0..1000 {
+            f();
+        }
+    })
+    .1
 }
 
 fn engines() -> Vec<(&'static str, Cors)> {

@@ -1,6 +1,10 @@
 //! Hostile input through cors-core: huge and malformed request headers,
 //! huge configurations, and origin-set updates racing with evaluations.
 //!
+//! The request shapes every frontend checks are in `hostile.json` (see
+//! README.md; [`shared_hostile_set`]); the tests below add what only the
+//! engine can show (reasons, borrowed buffers, field counts).
+//!
 //! Bounded work is shown by construction (each check is one linear pass;
 //! see `headers.rs` and `origin.rs`), so these tests assert decisions, never
 //! timings: timing belongs in the benchmarks.
@@ -10,6 +14,8 @@ use std::sync::{Arc, Barrier};
 
 use cors_core::origin::MalformedOrigin;
 use cors_core::{Cors, Decision, HeaderName, Preset, Reason, RequestView};
+use cors_testkit::decision::acao;
+use cors_testkit::hostile::{HostileSet, Outcome};
 
 const MIB: usize = 1 << 20;
 const PRESETS: [Preset; 2] = [Preset::Standard, Preset::Starlette];
@@ -57,12 +63,44 @@ fn preflight(d: Decision<'_>) -> cors_core::Preflight<'_> {
     }
 }
 
-fn acao<'a>(d: &Decision<'a>) -> Option<&'a [u8]> {
-    match d {
-        Decision::Preflight(p) => p.headers.get(HeaderName::AllowOrigin),
-        Decision::Actual(a) => a.headers.get(HeaderName::AllowOrigin),
-        _ => None,
+/// Every case of the shared set, in every preset it lists: allowed or
+/// refused as it says; an allowed request gets `Access-Control-Allow-Origin`,
+/// a refused simple request does not.
+#[test]
+fn shared_hostile_set() {
+    let set = HostileSet::load();
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for case in &set.cases {
+        let fields = case.fields();
+        let view = RequestView::from_pairs(
+            case.method.as_bytes(),
+            fields.iter().map(|(n, v)| (&n[..], &v[..])),
+        );
+        for (preset, want) in case.presets() {
+            let cors = set.engine(case, preset);
+            let d = cors.evaluate(&view);
+            let allowed = d.is_allowed();
+            let ok = match want {
+                Outcome::Allowed => allowed && acao(&d).is_some(),
+                // A refused preflight is answered, never passed on.
+                Outcome::Refused if case.is_preflight() => {
+                    !allowed && !matches!(d, Decision::Actual(_))
+                }
+                Outcome::Refused => !allowed && acao(&d).is_none(),
+            };
+            if !ok {
+                failures.push(format!(
+                    "{} ({preset}): expected {want:?}, allowed={allowed}, reasons {:?}",
+                    case.name,
+                    d.reasons()
+                ));
+            }
+            ran += 1;
+        }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(ran >= 60, "only {ran} cases");
 }
 
 #[test]

@@ -1,12 +1,16 @@
-//! Framework-agnostic test support shared by the three adapters' tests
-//! (included with `#[path]` from cors-actix and cors-warp): cors-core's
-//! conformance vectors, the attacker-origin corpus and hostile inputs.
-#![allow(dead_code)]
+//! The drivers the three adapters' tests share: cors-core's conformance
+//! vectors, the attacker-origin corpus (`attacker.json`) and the hostile
+//! inputs (`hostile.json`), each over a closure that sends one request
+//! through the framework ([`SendFn`]); plus raw-socket helpers and the
+//! policy of the framework-specific tests.
 
 use std::path::PathBuf;
 
-use cors_core::{Config, Cors};
+use cors_core::{Config, Cors, Preset};
 use serde_json::Value;
+
+use crate::corpus::Corpus;
+use crate::hostile::{HostileSet, Outcome};
 
 /// One conformance vector (format: crates/cors-core/tests/vectors*.json).
 #[derive(Debug, Clone)]
@@ -43,7 +47,7 @@ fn pairs(v: &Value) -> Vec<(String, String)> {
 /// Every conformance vector: `vectors.json` (which merges all the others),
 /// or, until it exists, every `vectors*.json` file.
 pub fn load_vectors() -> Vec<Vector> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../cors-core/tests");
+    let dir: PathBuf = crate::data_dir();
     let merged = dir.join("vectors.json");
     let files: Vec<PathBuf> = if merged.exists() {
         vec![merged]
@@ -252,113 +256,6 @@ pub fn run_all(order: Order, mut run: impl FnMut(&Vector, Cors) -> Observed) -> 
     (ran, skipped)
 }
 
-/// The attacker-corpus policy: an exact origin, a wildcard subdomain
-/// pattern and a regular expression.
-pub fn attacker_config() -> Cors {
-    Cors::builder()
-        .allow_origins(["https://example.com"])
-        .allow_origin_patterns(["https://*.example.com"])
-        .allow_origin_regex([r"^https://[a-z0-9-]+\.example\.org$"])
-        .allow_methods(["GET", "PUT", "POST", "DELETE"])
-        .allow_headers(["content-type", "authorization"])
-        .allow_credentials(true)
-        .build()
-        .expect("attacker-corpus config")
-}
-
-/// Origins that must never be allowed by [`attacker_config`].
-pub fn attacker_origins() -> Vec<String> {
-    let mut v: Vec<String> = [
-        "https://evil.com",
-        "https://example.com.evil.com",
-        "https://evilexample.com",
-        "https://xample.com",
-        "https://exampleacom",
-        "https://wwwaexample.com",
-        "null",
-        "http://example.com",
-        "https://whatever.github.io",
-        "https://codepen.io",
-        "https://EXAMPLE.COM",
-        "https://Example.com",
-        "https://WWW.EXAMPLE.COM",
-        "https://example.com/",
-        "https://www.example.com/",
-        "https://example.com:443",
-        "https://www.example.com:443",
-        "https://example.com.",
-        "https://example.com:8443",
-        "https://example.com@evil.com",
-        "https://evil.com#.example.com",
-        "https://evil.com?.example.com",
-        "https://evil.com\\.example.com",
-        "https://www.example.org.evil.com",
-        "https://a.example.org.evil.com",
-        "https://a.example.orgx",
-        "http://a.example.org",
-        // the wildcard never covers the bare domain
-        "https://.example.com",
-        "example.com",
-        "https://",
-        "",
-        " https://example.com",
-        "https://example.com ",
-        "https://example.com, https://evil.com",
-        "*",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for c in [
-        "_", "-", "\"", "{", "}", "+", "^", "%60", "!", "~", ";", "|", "&", "'", "(", ")", "*",
-        ",", "$", "=", "%0b", "`",
-    ] {
-        v.push(format!("https://example.com{c}.evil.com"));
-        v.push(format!("https://www.example.com{c}.evil.com"));
-    }
-    v.extend(cors_core::lint::attacker_origins("example.com"));
-    v.sort();
-    v.dedup();
-    v
-}
-
-/// Origins [`attacker_config`] must allow (the positive control).
-pub fn friendly_origins() -> Vec<&'static str> {
-    vec![
-        "https://example.com",
-        "https://www.example.com",
-        "https://a.b.example.com",
-        "https://api.example.org",
-    ]
-}
-
-/// A 1 MiB `Access-Control-Request-Headers` value.
-pub fn huge_request_headers() -> String {
-    let mut s = String::with_capacity(1 << 20);
-    let mut i = 0;
-    while s.len() < (1 << 20) {
-        if i > 0 {
-            s.push_str(", ");
-        }
-        s.push_str(&format!("x-h{i}"));
-        i += 1;
-    }
-    s.truncate(1 << 20);
-    s.truncate(s.trim_end_matches([',', ' ']).len());
-    s
-}
-
-/// How many header fields the "thousands of fields" request carries.
-pub const MANY_FIELDS: usize = 5000;
-
-/// Whether a response grants anything (the attacker corpus must never).
-pub fn grants(headers: &[(String, String)]) -> bool {
-    headers.iter().any(|(n, _)| {
-        n.eq_ignore_ascii_case("access-control-allow-origin")
-            || n.eq_ignore_ascii_case("access-control-allow-credentials")
-    })
-}
-
 /// A response head read off a real socket.
 #[derive(Debug, Clone)]
 pub struct RawResponse {
@@ -432,70 +329,167 @@ pub const DENIED: &str = "https://evil.example.net";
 /// Sends one request through an adapter: (engine, method, path, headers).
 pub type SendFn<'s> = dyn FnMut(Cors, &str, &str, &[(String, String)]) -> Observed + 's;
 
-/// The attacker-origin corpus through an adapter: no attacker origin is
-/// granted on a simple request or a preflight; the friendly ones are.
-pub fn check_attacker_corpus(send: &mut SendFn<'_>) {
-    let cors = attacker_config();
+/// Whether a response grants anything (the attacker corpus must never).
+pub fn grants(headers: &[(String, String)]) -> bool {
+    headers.iter().any(|(n, _)| {
+        n.eq_ignore_ascii_case("access-control-allow-origin")
+            || n.eq_ignore_ascii_case("access-control-allow-credentials")
+    })
+}
+
+fn has(headers: &[(String, String)], name: &str) -> bool {
+    headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+}
+
+/// `bytes` as a field value HTTP can carry (visible ASCII, space, tab), or
+/// `None`: such a request never reaches a framework's middleware.
+pub fn http_value(bytes: &[u8]) -> Option<String> {
+    bytes
+        .iter()
+        .all(|&b| b == b'\t' || (0x20..0x7f).contains(&b))
+        .then(|| String::from_utf8(bytes.to_vec()).expect("ASCII"))
+}
+
+/// The engine an adapter serves a corpus entry with: the entry's origins,
+/// the standard preset, methods GET, PUT, POST, DELETE, headers
+/// content-type and authorization, credentials.
+pub fn attacker_config(entry: &crate::corpus::Entry) -> Cors {
+    entry
+        .builder(Preset::Standard)
+        .allow_methods(["GET", "PUT", "POST", "DELETE"])
+        .allow_headers(["content-type", "authorization"])
+        .allow_credentials(true)
+        .build()
+        .unwrap_or_else(|e| panic!("corpus entry {}: {e}", entry.name))
+}
+
+/// The attacker-origin corpus through an adapter, for every entry: no
+/// attacker origin is granted on a simple request or a preflight; the
+/// legitimate ones are. Origins HTTP cannot carry are skipped. Returns
+/// (origins sent, origins skipped).
+pub fn check_attacker_corpus(send: &mut SendFn<'_>) -> (usize, usize) {
+    let corpus = Corpus::load();
     let preflight = [(
         "access-control-request-method".to_string(),
         "PUT".to_string(),
     )];
-    for origin in attacker_origins() {
-        for (method, extra) in [("GET", &[][..]), ("OPTIONS", &preflight[..])] {
-            let mut headers = vec![("origin".to_string(), origin.clone())];
-            headers.extend_from_slice(extra);
-            let got = send(cors.clone(), method, "/", &headers);
+    let (mut sent, mut skipped) = (0, 0);
+    for entry in &corpus.entries {
+        let cors = attacker_config(entry);
+        for raw in corpus.attackers_of(entry) {
+            let Some(origin) = http_value(&raw) else {
+                skipped += 1;
+                continue;
+            };
+            for (method, extra) in [("GET", &[][..]), ("OPTIONS", &preflight[..])] {
+                let mut headers = vec![("origin".to_string(), origin.clone())];
+                headers.extend_from_slice(extra);
+                let got = send(cors.clone(), method, "/", &headers);
+                assert!(
+                    !grants(&got.headers),
+                    "{}: {method} {origin:?} was granted: {:?}",
+                    entry.name,
+                    got.headers
+                );
+            }
+            sent += 1;
+        }
+        for origin in &entry.legitimate {
+            let headers = vec![("origin".to_string(), origin.to_string())];
+            let got = send(cors.clone(), "GET", "/", &headers);
             assert!(
-                !grants(&got.headers),
-                "{method} {origin:?} was granted: {:?}",
-                got.headers
+                grants(&got.headers),
+                "{}: {origin} should be allowed",
+                entry.name
             );
         }
     }
-    for origin in friendly_origins() {
-        let headers = vec![("origin".to_string(), origin.to_string())];
-        let got = send(cors.clone(), "GET", "/", &headers);
-        assert!(grants(&got.headers), "{origin} should be allowed");
-    }
+    assert!(sent > 100, "only {sent} attacker origins sent");
+    (sent, skipped)
 }
 
-/// Hostile input through an adapter: a 1 MiB Access-Control-Request-Headers,
-/// thousands of fields, thousands of Origin fields. Each gets a refusal
-/// without reaching the application, and nothing is granted.
-pub fn check_hostile_inputs(send: &mut SendFn<'_>) {
-    let cors = attacker_config();
-    let pair = |n: &str, v: String| (n.to_string(), v);
-    let refused_preflight = |got: &Observed| {
-        assert!(!got.app_called);
-        assert!(
-            !got.headers
-                .iter()
-                .any(|(n, _)| n == "access-control-allow-headers"),
-            "{:?}",
-            got.headers
-        );
+/// Checks one response against a hostile case's expected outcome.
+///
+/// Allowed: `Access-Control-Allow-Origin` is sent (and a preflight is
+/// answered without the application). Refused: no
+/// `Access-Control-Allow-Origin` on a simple request (nor, in the standard
+/// preset, `Access-Control-Allow-Credentials`); a refused preflight never
+/// reaches the application, and gets no `Access-Control-Allow-Origin` nor
+/// `Access-Control-Allow-Headers` in the standard preset and an error status
+/// in the starlette preset (which, like Starlette, sends its configured
+/// headers with the refusal).
+pub fn check_outcome(
+    what: &str,
+    preset: &str,
+    preflight: bool,
+    want: Outcome,
+    got: &Observed,
+) -> Result<(), String> {
+    let acao = has(&got.headers, "access-control-allow-origin");
+    let fail = |m: &str| {
+        Err(format!(
+            "{what} ({preset}): {m}: {} {:?}",
+            got.status, got.headers
+        ))
     };
-    let headers = vec![
-        pair("origin", "https://example.com".into()),
-        pair("access-control-request-method", "PUT".into()),
-        pair("access-control-request-headers", huge_request_headers()),
-    ];
-    refused_preflight(&send(cors.clone(), "OPTIONS", "/", &headers));
-    let mut headers = vec![
-        pair("origin", "https://example.com".into()),
-        pair("access-control-request-method", "PUT".into()),
-    ];
-    for i in 0..MANY_FIELDS {
-        headers.push((format!("x-filler-{i}"), "y".repeat(16)));
-        headers.push(pair(
-            "access-control-request-headers",
-            "content-type".into(),
-        ));
+    match want {
+        Outcome::Allowed => {
+            if !acao {
+                return fail("not allowed");
+            }
+            if preflight && got.app_called {
+                return fail("the preflight reached the application");
+            }
+        }
+        Outcome::Refused if !preflight => {
+            if acao {
+                return fail("ACAO on a refusal");
+            }
+            if preset == "standard" && has(&got.headers, "access-control-allow-credentials") {
+                return fail("ACAC on a refusal");
+            }
+        }
+        Outcome::Refused => {
+            if got.app_called {
+                return fail("the preflight reached the application");
+            }
+            if preset == "standard" && (acao || has(&got.headers, "access-control-allow-headers")) {
+                return fail("CORS headers on a refused preflight");
+            }
+            if preset != "standard" && got.status < 400 {
+                return fail("a refused preflight with a success status");
+            }
+        }
     }
-    refused_preflight(&send(cors.clone(), "OPTIONS", "/", &headers));
-    let headers: Vec<_> = (0..MANY_FIELDS)
-        .map(|_| pair("origin", "https://example.com".into()))
-        .collect();
-    let got = send(cors, "GET", "/", &headers);
-    assert!(!grants(&got.headers), "{:?}", got.headers);
+    Ok(())
+}
+
+/// The hostile-input set through an adapter: every case HTTP can carry, in
+/// every preset it lists, gets its expected outcome. Returns (requests
+/// sent, cases skipped because HTTP cannot carry them).
+pub fn check_hostile_inputs(send: &mut SendFn<'_>) -> (usize, usize) {
+    let set = HostileSet::load();
+    let (mut sent, mut skipped) = (0, 0);
+    let mut failures = Vec::new();
+    for case in &set.cases {
+        let fields: Option<Vec<(String, String)>> = case
+            .fields()
+            .into_iter()
+            .map(|(n, v)| Some((http_value(&n)?, http_value(&v)?)))
+            .collect();
+        let Some(fields) = fields else {
+            skipped += 1;
+            continue;
+        };
+        for (preset, want) in case.presets() {
+            let got = send(set.engine(case, preset), &case.method, "/", &fields);
+            if let Err(e) = check_outcome(&case.name, preset, case.is_preflight(), want, &got) {
+                failures.push(e);
+            }
+            sent += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(sent > 10, "only {sent} hostile requests sent");
+    (sent, skipped)
 }
