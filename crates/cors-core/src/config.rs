@@ -145,6 +145,10 @@ pub struct Config {
     /// Most dynamic-predicate answers cached (default 10000).
     #[serde(default)]
     pub origin_cache_size: Option<usize>,
+    /// Seconds an async origin predicate may take before the origin is
+    /// judged not allowed (default 2; `0`: no limit).
+    #[serde(default)]
+    pub origin_check_timeout: Option<f64>,
     /// Per-origin policies; the first rule whose origins match wins.
     #[serde(default)]
     pub rules: Vec<RuleConfig>,
@@ -305,7 +309,11 @@ fn env_value(key: &str, var: &str, raw: &str) -> Result<Raw, ConfigError> {
         | "check_websocket_origin"
         | "dangerously_allow_credentials_with_wildcards"
         | "dangerously_allow_public_suffix_patterns" => env_bool(var, raw),
-        "max_age" | "preflight_status" | "origin_cache_size" | "origin_cache_ttl" => {
+        "max_age"
+        | "preflight_status"
+        | "origin_cache_size"
+        | "origin_cache_ttl"
+        | "origin_check_timeout" => {
             if let Ok(n) = t.parse::<i128>() {
                 Ok(Raw::Int(n))
             } else if let Ok(f) = t.parse::<f64>() {
@@ -441,6 +449,7 @@ mod tests {
             dangerously_allow_public_suffix_patterns: true,
             origin_cache_ttl: Some(1.5),
             origin_cache_size: Some(7),
+            origin_check_timeout: Some(0.5),
             rules: vec![rule, RuleConfig::default()],
             load_warnings: Vec::new(),
         };
@@ -469,7 +478,8 @@ mod tests {
             ("allow_credential", Some("allow_credentials")),
             ("expose_header", Some("expose_headers")),
             ("origins", Some("allow_origins")),
-            ("timeout", None),
+            ("timeout", Some("origin_check_timeout")),
+            ("frobnicate", None),
         ] {
             assert_eq!(nearest(typo, CONFIG_KEYS), want, "{typo}");
         }

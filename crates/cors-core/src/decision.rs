@@ -512,6 +512,12 @@ impl<'a> PendingCheck<'a> {
     }
 }
 
+impl fmt::Display for PendingCheck<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.origin)
+    }
+}
+
 /// The answer to a [`PendingCheck`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OriginCheck {
@@ -549,7 +555,7 @@ pub enum Decision<'a> {
     Pending(PendingCheck<'a>),
 }
 
-impl Decision<'_> {
+impl<'a> Decision<'a> {
     /// Whether the origin (and, for preflights, the request) is allowed.
     pub fn is_allowed(&self) -> bool {
         match self {
@@ -570,7 +576,7 @@ impl Decision<'_> {
     }
 
     /// The headers of a preflight or actual decision (none otherwise).
-    pub fn headers(&self) -> Option<&Headers<'_>> {
+    pub fn headers(&self) -> Option<&Headers<'a>> {
         match self {
             Decision::Preflight(p) => Some(&p.headers),
             Decision::Actual(a) => Some(&a.headers),

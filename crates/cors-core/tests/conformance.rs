@@ -33,7 +33,7 @@ fn run(cors: &Cors, method: &[u8], headers: &[(Vec<u8>, Vec<u8>)]) -> Outcome {
             Some(p.body.to_string()),
             p.headers
                 .iter()
-                .map(|(n, v)| (n.as_str().to_string(), text(v)))
+                .map(|(n, v)| (n.as_str().to_string(), text(v.as_bytes())))
                 .collect(),
         ),
         Decision::Actual(a) => {
@@ -41,8 +41,8 @@ fn run(cors: &Cors, method: &[u8], headers: &[(Vec<u8>, Vec<u8>)]) -> Outcome {
             for (n, v) in a.headers.iter() {
                 // "set" semantics on an empty response: replace or append.
                 match out.iter_mut().find(|(k, _)| k == n.as_str()) {
-                    Some(slot) => slot.1 = text(v),
-                    None => out.push((n.as_str().to_string(), text(v))),
+                    Some(slot) => slot.1 = text(v.as_bytes()),
+                    None => out.push((n.as_str().to_string(), text(v.as_bytes()))),
                 }
             }
             if let Some(token) = a.vary {
@@ -63,7 +63,7 @@ fn run(cors: &Cors, method: &[u8], headers: &[(Vec<u8>, Vec<u8>)]) -> Outcome {
                 .map(|v| vec![("vary".to_string(), v.to_string())])
                 .unwrap_or_default(),
         ),
-        Decision::PendingOriginCheck(o) => panic!("no predicate configured, yet pending for {o}"),
+        Decision::Pending(o) => panic!("no predicate configured, yet pending for {o}"),
     }
 }
 

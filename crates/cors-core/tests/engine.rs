@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use cors_core::{
-    Config, Cors, Decision, HeaderName, OriginPredicate, Preset, Reason, RequestView, WarningKind,
+    Config, Cors, Decision, HeaderName, OriginCheck, OriginPredicate, Preset, Reason, RequestView,
+    WarningKind,
 };
 
 fn allowed(cors: &Cors, origin: &str) -> bool {
@@ -131,40 +132,112 @@ fn sync_predicate_is_cached() {
 }
 
 #[test]
-fn external_predicate_returns_pending_then_uses_the_answer() {
+fn external_predicate_returns_pending_then_resume_decides() {
+    for ttl in [0.0, 60.0] {
+        let cfg = cors_core::Config {
+            origin_cache_ttl: Some(ttl),
+            ..Default::default()
+        };
+        let cors = cors_core::CorsBuilder::from_config(cfg)
+            .origin_predicate(OriginPredicate::External)
+            .build()
+            .unwrap();
+        let view = RequestView::new(b"GET").with_origin(b"https://db.example");
+        match cors.evaluate(&view) {
+            Decision::Pending(o) => assert_eq!(o.origin(), "https://db.example"),
+            other => panic!("{other:?}"),
+        }
+        // The answer decides at once, whatever the cache holds.
+        let d = cors.resume(&view, OriginCheck::Allowed);
+        assert!(d.is_allowed(), "ttl {ttl}: {d:?}");
+        assert!(!cors.resume(&view, OriginCheck::Denied).is_allowed());
+        let failed = cors.resume(&view, OriginCheck::Failed);
+        assert!(!failed.is_allowed());
+        assert!(failed.reasons().contains(Reason::OriginCheckFailed));
+        // With a cache, the last kept answer (Denied) is reused; without
+        // one, every evaluation asks again. A failure is never kept.
+        let again = cors.evaluate(&view);
+        if ttl == 0.0 {
+            assert!(matches!(again, Decision::Pending(_)), "{again:?}");
+        } else {
+            assert!(!again.is_allowed() && !matches!(again, Decision::Pending(_)));
+        }
+    }
+}
+
+#[test]
+fn a_websocket_from_an_origin_that_could_not_be_judged_is_refused() {
     let cors = Cors::builder()
         .origin_predicate(OriginPredicate::External)
         .build()
         .unwrap();
-    let view = RequestView::new(b"GET").with_origin(b"https://db.example");
-    match cors.evaluate(&view) {
-        Decision::PendingOriginCheck(o) => assert_eq!(o, "https://db.example"),
-        other => panic!("{other:?}"),
-    }
-    cors.record_origin_check("https://db.example", true);
-    assert!(cors.evaluate(&view).is_allowed());
-    cors.record_origin_check("https://no.example", false);
-    assert!(!allowed(&cors, "https://no.example"));
+    let view = RequestView::new(b"GET")
+        .with_origin(b"https://db.example")
+        .with_websocket(true);
+    assert!(matches!(cors.evaluate(&view), Decision::Pending(_)));
+    assert!(matches!(
+        cors.resume(&view, OriginCheck::Failed),
+        Decision::Reject(_)
+    ));
+    assert!(matches!(
+        cors.resume(&view, OriginCheck::Allowed),
+        Decision::Actual(_)
+    ));
 }
 
 #[test]
-fn async_predicate_resolves() {
+fn a_panicking_sync_predicate_denies() {
     let cors = Cors::builder()
-        .origin_predicate(OriginPredicate::Async(Arc::new(|o: String| {
-            Box::pin(async move { o == "https://db.example" })
+        .origin_predicate(OriginPredicate::Sync(Arc::new(|o: &str| {
+            if o.contains("boom") {
+                panic!("database down")
+            }
+            true
         })))
         .build()
         .unwrap();
-    let view = RequestView::new(b"GET").with_origin(b"https://db.example");
-    let Decision::PendingOriginCheck(o) = cors.evaluate(&view) else {
-        panic!()
-    };
-    let fut = cors.resolve_pending(o);
+    let view = RequestView::new(b"GET").with_origin(b"https://boom.example");
+    let d = cors.evaluate(&view);
+    assert!(!d.is_allowed());
+    assert!(d.reasons().contains(Reason::OriginCheckFailed));
+    assert!(allowed(&cors, "https://fine.example"));
+}
+
+fn poll_once<F: std::future::Future>(fut: F) -> std::task::Poll<F::Output> {
     let mut fut = std::pin::pin!(fut);
-    let waker = std::task::Waker::noop();
-    let mut cx = std::task::Context::from_waker(waker);
-    assert!(fut.as_mut().poll(&mut cx).is_ready());
-    assert!(cors.evaluate(&view).is_allowed());
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    fut.as_mut().poll(&mut cx)
+}
+
+#[test]
+fn async_predicate_check_then_resume() {
+    let cors = Cors::builder()
+        .origin_predicate(OriginPredicate::Async(Arc::new(|o: String| {
+            Box::pin(async move {
+                if o.contains("boom") {
+                    panic!("database down")
+                }
+                o == "https://db.example"
+            })
+        })))
+        .build()
+        .unwrap();
+    for (origin, want) in [
+        ("https://db.example", OriginCheck::Allowed),
+        ("https://other.example", OriginCheck::Denied),
+        ("https://boom.example", OriginCheck::Failed),
+    ] {
+        let view = RequestView::new(b"GET").with_origin(origin.as_bytes());
+        let Decision::Pending(p) = cors.evaluate(&view) else {
+            panic!("{origin}")
+        };
+        let std::task::Poll::Ready(answer) = poll_once(cors.check_origin(&p)) else {
+            panic!("{origin}: not ready")
+        };
+        assert_eq!(answer, want, "{origin}");
+        let d = cors.resume(&view, answer);
+        assert_eq!(d.is_allowed(), want == OriginCheck::Allowed, "{origin}");
+    }
 }
 
 #[test]
@@ -367,7 +440,8 @@ fn lints_reach_the_engine() {
         allowed(&cors, "https://evilexample.com"),
         "the lint warns; it does not change matching"
     );
-    let d = cors.evaluate(&RequestView::new(b"GET").with_origin(b"https://a.example.com"));
+    let view = RequestView::new(b"GET").with_origin(b"https://a.example.com");
+    let d = cors.evaluate(&view);
     let Decision::Actual(a) = d else { panic!() };
     assert_eq!(
         a.headers.get(HeaderName::AllowOrigin),

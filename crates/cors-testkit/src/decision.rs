@@ -5,14 +5,14 @@ use cors_core::{Decision, HeaderName};
 
 /// The CORS headers of a decision (none for a rejection).
 ///
-/// Panics on `PendingOriginCheck`: the shared data never configures a
-/// predicate.
+/// Panics on `Pending`: the shared data never configures a predicate.
 pub fn headers<'a>(d: &Decision<'a>) -> Vec<(HeaderName, &'a [u8])> {
+    let bytes = |h: &cors_core::Headers<'a>| h.iter().map(|(n, v)| (n, v.as_bytes())).collect();
     match d {
-        Decision::Preflight(p) => p.headers.iter().collect(),
-        Decision::Actual(a) => a.headers.iter().collect(),
+        Decision::Preflight(p) => bytes(&p.headers),
+        Decision::Actual(a) => bytes(&a.headers),
         Decision::Reject(_) => Vec::new(),
-        Decision::PendingOriginCheck(o) => panic!("pending check without a predicate: {o}"),
+        Decision::Pending(p) => panic!("pending check without a predicate: {}", p.origin()),
     }
 }
 

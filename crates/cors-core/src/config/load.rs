@@ -38,6 +38,7 @@ pub(crate) const CONFIG_KEYS: &[&str] = &[
     "dangerously_allow_public_suffix_patterns",
     "origin_cache_ttl",
     "origin_cache_size",
+    "origin_check_timeout",
     "rules",
 ];
 
@@ -248,6 +249,9 @@ impl Loader {
             }
             "origin_cache_ttl" => {
                 cfg.origin_cache_ttl = non_null(v).and_then(|v| self.seconds(path, v))
+            }
+            "origin_check_timeout" => {
+                cfg.origin_check_timeout = non_null(v).and_then(|v| self.seconds(path, v))
             }
             "origin_cache_size" => {
                 cfg.origin_cache_size = non_null(v)
@@ -622,6 +626,7 @@ pub(crate) fn example(key: &str) -> &'static str {
         "max_age" => "600",
         "preflight_status" => "204",
         "origin_cache_ttl" => "60",
+        "origin_check_timeout" => "2",
         "origin_cache_size" => "10000",
         "name" => "\"admin\"",
         _ => "true",

@@ -65,6 +65,7 @@ pub(crate) fn compile(
     predicate: Option<OriginPredicate>,
 ) -> Result<Engine, ConfigErrors> {
     let mut p = Problems::new(cfg.preset);
+    p.warnings.extend(cfg.load_warnings.iter().cloned());
     check_preset_keys(cfg, &mut p);
     let default_methods = to_strings(match cfg.preset {
         Preset::Starlette => &defaults::STARLETTE_METHODS,
@@ -208,6 +209,9 @@ fn dynamic_check(cfg: &Config, predicate: OriginPredicate) -> DynamicCheck {
     DynamicCheck {
         predicate,
         cache: PredicateCache::new(ttl, size),
-        timeout: secs(None, defaults::ORIGIN_CHECK_TIMEOUT_SECS),
+        timeout: secs(
+            cfg.origin_check_timeout,
+            defaults::ORIGIN_CHECK_TIMEOUT_SECS,
+        ),
     }
 }
