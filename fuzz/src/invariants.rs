@@ -2,7 +2,7 @@
 //! dynamic predicate, in both presets.
 
 use cors_core::origin::parse_request_origin;
-use cors_core::{Cors, Decision, HeaderName, Preset};
+use cors_core::{Cors, Decision, HeaderName, Preset, Value};
 
 use crate::req::{is_ctl, same_slice, within};
 use crate::Req;
@@ -20,7 +20,7 @@ pub fn check_invariants(
     let preset = cors.preset();
     let origins = req.origins();
     let acrh = req.acrh();
-    let headers: Vec<(HeaderName, &[u8])> = match d {
+    let typed: Vec<(HeaderName, Value<'_>)> = match d {
         Decision::Preflight(p) => {
             if p.allowed {
                 assert!(
@@ -59,8 +59,10 @@ pub fn check_invariants(
             assert!(!origins.is_empty(), "rejected a request without Origin");
             Vec::new()
         }
-        Decision::PendingOriginCheck(o) => panic!("pending check without a predicate: {o}"),
+        Decision::Pending(o) => panic!("pending check without a predicate: {o}"),
     };
+    check_provenance(req, &typed);
+    let headers: Vec<(HeaderName, &[u8])> = typed.iter().map(|(n, v)| (*n, v.as_bytes())).collect();
 
     // Single-valued headers appear at most once.
     for name in [
@@ -164,6 +166,34 @@ pub fn check_invariants(
         }
         if d.is_allowed() {
             assert!(acao.is_some(), "allowed without ACAO");
+        }
+    }
+}
+
+/// Every value is what its type says: a policy value never holds a byte a
+/// header cannot carry (in any preset, from any configuration that built),
+/// a reflected origin is the request's first `Origin` field, a mirrored
+/// field is the request's own field at that index.
+fn check_provenance(req: &Req, headers: &[(HeaderName, Value<'_>)]) {
+    let acrh = req.acrh();
+    for (h, v) in headers {
+        match *v {
+            Value::Policy(p) => assert!(
+                !p.as_bytes().iter().any(|&b| is_ctl(b) && b != b'\t'),
+                "{} policy value has a control byte: {:?}",
+                h.as_str(),
+                String::from_utf8_lossy(p.as_bytes())
+            ),
+            Value::Origin(o) => {
+                assert_eq!(Some(&o), req.origins().first(), "not the first Origin")
+            }
+            Value::RequestMethod(m) => {
+                assert_eq!(Some(m), req.acrm(), "not the request's method field")
+            }
+            Value::RequestHeaders { index, value } => {
+                let field = acrh.get(index as usize).expect("no such ACRH field");
+                assert!(same_slice(value, field), "not the request's field {index}");
+            }
         }
     }
 }

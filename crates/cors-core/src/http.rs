@@ -525,14 +525,22 @@ mod tests {
 
     #[test]
     fn later_fields_of_a_name_are_appended() {
+        let value = |id: u16, v: &'static [u8]| {
+            crate::PolicyValue::new(id, bytes::Bytes::from_static(v)).unwrap()
+        };
+        let values_: Vec<_> = [&b"a"[..], b"b", b"*", b"x", b"y", b"z", b"w"]
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| value(i as u16, v))
+            .collect();
         let mut fields = crate::Headers::new();
-        fields.push(HeaderName::AllowHeaders, b"a");
-        fields.push(HeaderName::AllowHeaders, b"b");
-        fields.push(HeaderName::AllowOrigin, b"*");
+        fields.push(HeaderName::AllowHeaders, Value::Policy(&values_[0]));
+        fields.push(HeaderName::AllowHeaders, Value::Policy(&values_[1]));
+        fields.push(HeaderName::AllowOrigin, Value::Policy(&values_[2]));
         // Past the inline capacity.
         const { assert!(INLINE < 7) };
-        for v in [b"x", b"y", b"z", b"w"] {
-            fields.push(HeaderName::ExposeHeaders, v);
+        for v in &values_[3..] {
+            fields.push(HeaderName::ExposeHeaders, Value::Policy(v));
         }
         let actual = Actual {
             cors: true,

@@ -1,7 +1,6 @@
 //! Engine features beyond single decisions: dynamic origins, predicates,
 //! rules, explanations, warnings, fst files, hostile input.
 
-use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -203,9 +202,16 @@ fn a_panicking_sync_predicate_denies() {
     assert!(allowed(&cors, "https://fine.example"));
 }
 
+struct NoWake;
+
+impl std::task::Wake for NoWake {
+    fn wake(self: Arc<Self>) {}
+}
+
 fn poll_once<F: std::future::Future>(fut: F) -> std::task::Poll<F::Output> {
     let mut fut = std::pin::pin!(fut);
-    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    let waker = std::task::Waker::from(Arc::new(NoWake));
+    let mut cx = std::task::Context::from_waker(&waker);
     fut.as_mut().poll(&mut cx)
 }
 

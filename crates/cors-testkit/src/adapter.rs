@@ -97,9 +97,7 @@ pub fn load_vectors() -> Vec<Vector> {
 /// to be refused, and it was. A build failure the vector does not expect is
 /// an `Err`.
 pub fn build(v: &Vector) -> Result<Option<Cors>, String> {
-    let built = Config::from_json_str(&v.config.to_string())
-        .map_err(cors_core::ConfigErrors::from)
-        .and_then(|c| Cors::from_config(&c));
+    let built = Config::from_json_str(&v.config.to_string()).and_then(|c| Cors::from_config(&c));
     match (built, v.expect_config_error) {
         (Ok(c), false) => Ok(Some(c)),
         (Err(_), true) => Ok(None),

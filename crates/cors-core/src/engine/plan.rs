@@ -164,7 +164,6 @@ impl AllowedMethods {
 pub(crate) struct CompiledPolicy {
     /// `rules[0]`, a rule's `name`, or `global`.
     pub name: String,
-    pub credentials: bool,
     pub private_network: bool,
     pub methods: AllowedMethods,
     pub headers: AllowedHeaders,

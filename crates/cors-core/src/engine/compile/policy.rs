@@ -112,7 +112,6 @@ pub(crate) fn compile_policy(
     };
     Ok(CompiledPolicy {
         name: input.name,
-        credentials: input.credentials,
         private_network: input.private_network,
         methods,
         headers,
