@@ -184,6 +184,42 @@ fn a_websocket_from_an_origin_that_could_not_be_judged_is_refused() {
     ));
 }
 
+/// A predicate that hangs is cut off after `origin_check_timeout` and the
+/// origin denied; another origin's check is not held up by it.
+#[cfg(feature = "tokio")]
+#[tokio::test(flavor = "current_thread")]
+async fn a_hanging_async_predicate_times_out_and_denies() {
+    let cfg = Config {
+        origin_check_timeout: Some(0.05),
+        ..Default::default()
+    };
+    let cors = cors_core::CorsBuilder::from_config(cfg)
+        .origin_predicate(OriginPredicate::Async(Arc::new(|o: String| {
+            Box::pin(async move {
+                if o.contains("hang") {
+                    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                }
+                true
+            })
+        })))
+        .build()
+        .unwrap();
+    let hang = RequestView::new(b"GET").with_origin(b"https://hang.example");
+    let fine = RequestView::new(b"GET").with_origin(b"https://fine.example");
+    let (Decision::Pending(h), Decision::Pending(f)) = (cors.evaluate(&hang), cors.evaluate(&fine))
+    else {
+        panic!("expected pending checks")
+    };
+    let started = std::time::Instant::now();
+    let (a, b) = tokio::join!(cors.check_origin(&h), cors.check_origin(&f));
+    assert_eq!(a, OriginCheck::Failed);
+    assert_eq!(b, OriginCheck::Allowed);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    let d = cors.resume(&hang, a);
+    assert!(!d.is_allowed());
+    assert!(d.reasons().contains(Reason::OriginCheckFailed));
+}
+
 #[test]
 fn a_panicking_sync_predicate_denies() {
     let cors = Cors::builder()

@@ -87,8 +87,10 @@ pub(crate) async fn check_origin(e: Arc<Engine>, origin: String) -> OriginCheck 
         return OriginCheck::Failed;
     };
     let guarded = CatchUnwind(fut);
+    // The timer needs a tokio runtime; outside one (another executor, a
+    // test polling by hand) the check runs without a time limit.
     #[cfg(feature = "tokio")]
-    if !d.timeout.is_zero() {
+    if !d.timeout.is_zero() && tokio::runtime::Handle::try_current().is_ok() {
         return tokio::time::timeout(d.timeout, guarded)
             .await
             .unwrap_or(OriginCheck::Failed);
