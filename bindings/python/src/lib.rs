@@ -16,18 +16,23 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::types::{PyList, PyTuple};
 
+mod collect;
 mod engine;
+mod respond;
+mod send;
+mod shared;
 mod writer;
 
-pub use engine::{Engine, SendWrapper};
+pub use engine::Engine;
+pub use send::SendWrapper;
 
 create_exception!(
     _native,
     NativeConfigError,
     PyValueError,
-    "Raised by the native layer with (message, [(field, value, message, hint), ...])."
+    "Raised by the native layer with (message, [(field, value, message, hint, kind), ...])."
 );
 create_exception!(
     _native,
@@ -56,10 +61,11 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
 }
 
 /// Converts cors-core configuration errors into [`NativeConfigError`] whose
-/// second argument lists `(field, value, message, hint)` tuples.
+/// second argument lists `(field, value, message, hint, kind)` tuples
+/// (`kind`: [`cors_core::ConfigErrorKind::as_str`]).
 pub(crate) fn config_errors_to_py(py: Python<'_>, errors: &[cors_core::ConfigError]) -> PyErr {
     let summary = cors_core::ConfigErrors(errors.to_vec()).to_string();
-    let details: Vec<(String, String, String, String)> = errors
+    let details: Vec<(String, String, String, String, &'static str)> = errors
         .iter()
         .map(|e| {
             (
@@ -67,6 +73,7 @@ pub(crate) fn config_errors_to_py(py: Python<'_>, errors: &[cors_core::ConfigErr
                 e.value.clone(),
                 e.message.clone(),
                 e.hint.clone(),
+                e.kind.as_str(),
             )
         })
         .collect();
@@ -95,8 +102,8 @@ fn config_to_json(py: Python<'_>, cfg: &cors_core::Config) -> PyResult<String> {
 #[pyfunction]
 fn config_from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
     guard(|| {
-        let cfg = cors_core::Config::from_file(&path)
-            .map_err(|e| config_errors_to_py(py, e.errors()))?;
+        let cfg =
+            cors_core::Config::from_file(&path).map_err(|e| config_errors_to_py(py, e.errors()))?;
         config_to_json(py, &cfg)
     })
 }
@@ -153,6 +160,25 @@ fn _set_header<'py>(
     })
 }
 
+/// Starlette's `SAFELISTED_HEADERS`: what Starlette's preflight lists in
+/// `Access-Control-Allow-Headers` when `allow_headers` is empty.
+fn starlette_safelisted_headers() -> Vec<String> {
+    let cfg = cors_core::Config {
+        preset: cors_core::Preset::Starlette,
+        ..cors_core::Config::default()
+    };
+    let attrs = cors_core::Cors::from_config(&cfg).map(|c| c.starlette_attributes());
+    attrs
+        .ok()
+        .and_then(|a| {
+            a.preflight_headers
+                .into_iter()
+                .find(|(k, _)| k == "Access-Control-Allow-Headers")
+        })
+        .map(|(_, v)| v.split(", ").map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -169,6 +195,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add(
         "MAX_REQUEST_HEADER_FIELDS",
         cors_core::request::MAX_REQUEST_HEADER_FIELDS,
+    )?;
+    m.add(
+        "STARLETTE_ALL_METHODS",
+        PyTuple::new(py, cors_core::starlette_all_methods())?,
+    )?;
+    m.add(
+        "STARLETTE_SAFELISTED_HEADERS",
+        PyTuple::new(py, starlette_safelisted_headers())?,
     )?;
     Ok(())
 }

@@ -25,6 +25,9 @@ class ConfigProblem(NamedTuple):
     """What is wrong."""
     hint: str
     """How to fix it."""
+    kind: str = "Other"
+    """cors-core's error kind (``UnknownKey``, ``InvalidToken``, ``InvalidRegex``,
+    ...), stable across releases: match on it, not on ``message``."""
 
 
 class CORSConfigError(ValueError):

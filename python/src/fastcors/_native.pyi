@@ -4,9 +4,14 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Optional, Union
 
 MAX_REQUEST_HEADER_FIELDS: int
+#: Starlette's ``ALL_METHODS``.
+STARLETTE_ALL_METHODS: tuple[str, ...]
+#: Starlette's ``SAFELISTED_HEADERS``.
+STARLETTE_SAFELISTED_HEADERS: tuple[str, ...]
 
 class NativeConfigError(ValueError):
-    """``args``: ``(message, [(field, value, message, hint), ...])``."""
+    """``args``: ``(message, [(field, value, message, hint, kind), ...])``;
+    ``kind`` is cors-core's ``ConfigErrorKind`` (``"UnknownKey"``, ...)."""
 
 class InternalError(RuntimeError):
     """A Rust panic, surfaced as an exception."""
@@ -33,14 +38,22 @@ class Engine:
         *,
         predicate: Optional[Callable[[str], Any]] = None,
         external: bool = False,
-        max_age_override: Optional[bytes] = None,
         always_wrap: bool = False,
         log: Optional[Callable[[str, str, list[str], int], None]] = None,
     ) -> "Engine": ...
     def http(
         self, scope: MutableMapping[str, Any], send: Callable[[MutableMapping[str, Any]], Awaitable[None]]
     ) -> Union[SendWrapper, Callable[[MutableMapping[str, Any]], Awaitable[None]], _Respond, _Pending]: ...
+    def http_resume(
+        self,
+        scope: MutableMapping[str, Any],
+        send: Callable[[MutableMapping[str, Any]], Awaitable[None]],
+        answer: Optional[bool],
+    ) -> Union[SendWrapper, Callable[[MutableMapping[str, Any]], Awaitable[None]], _Respond]:
+        """``http()`` after ``(1, origin)``: ``answer`` is the predicate's
+        (``None``: it raised or timed out, denied and not cached)."""
     def websocket(self, scope: MutableMapping[str, Any]) -> Union[None, _Respond, _Pending]: ...
+    def websocket_resume(self, scope: MutableMapping[str, Any], answer: Optional[bool]) -> Optional[_Respond]: ...
     def explain(
         self,
         method: bytes,
@@ -49,13 +62,19 @@ class Engine:
         request_headers: Optional[bytes] = None,
         private_network: Optional[bytes] = None,
         websocket: bool = False,
+        answer: Optional[bool] = None,
     ) -> str: ...
-    def is_allowed_origin(self, origin: str) -> bool: ...
-    def record_origin_check(self, origin: str, allowed: bool) -> None: ...
+    def is_allowed_origin(self, origin: str, answer: Optional[bool] = None) -> bool: ...
     @property
     def preset(self) -> str: ...
     @property
     def websocket_checked(self) -> bool: ...
+    @property
+    def origin_check_timeout(self) -> float: ...
+    @property
+    def starlette_attributes(self) -> dict[str, Any]:
+        """Starlette's public attributes; ``simple_headers`` and
+        ``preflight_headers`` as ordered ``(name, value)`` lists."""
     @property
     def warnings(self) -> list[tuple[str, str, str, str, str]]: ...
     def origins_add(self, origin: str) -> None: ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 import logging
@@ -11,6 +12,11 @@ import warnings
 from collections.abc import Awaitable, Collection, Iterable, Mapping, MutableMapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Optional, Union
+
+try:  # Starlette depends on anyio: present in every Starlette or FastAPI app.
+    import anyio
+except ImportError:  # pragma: no cover - plain ASGI without anyio: asyncio only
+    anyio = None  # type: ignore[assignment]
 
 from . import _native
 from ._errors import CORSConfigError, CORSConfigWarning
@@ -38,10 +44,10 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 #: A dynamic origin check: ``origin -> bool`` or ``async origin -> bool``.
 OriginPredicate = Callable[[str], Union[bool, Awaitable[bool]]]
 
-#: Starlette's ``ALL_METHODS`` (what ``allow_methods=["*"]`` stands for).
-ALL_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY")
-#: Starlette's ``SAFELISTED_HEADERS``.
-SAFELISTED_HEADERS = {"Accept", "Accept-Language", "Content-Language", "Content-Type"}
+#: Starlette's ``ALL_METHODS`` (what ``allow_methods=["*"]`` stands for), from the engine.
+ALL_METHODS: tuple[str, ...] = tuple(_native.STARLETTE_ALL_METHODS)
+#: Starlette's ``SAFELISTED_HEADERS``, from the engine.
+SAFELISTED_HEADERS: set[str] = set(_native.STARLETTE_SAFELISTED_HEADERS)
 
 _RESPOND = 0
 _PENDING = 1
@@ -192,6 +198,16 @@ def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         raise CORSConfigError._from_native(exc) from None
 
 
+async def _bounded(answer: Awaitable[Any], timeout: float) -> Any:
+    """Awaits ``answer`` for at most ``timeout`` seconds (``TimeoutError``
+    past it), on asyncio and trio alike (anyio), or on asyncio alone when
+    anyio is not installed."""
+    if anyio is not None:
+        with anyio.fail_after(timeout):
+            return await answer
+    return await asyncio.wait_for(answer, timeout)
+
+
 def _log_rejection(kind: str, origin: str, reasons: list[str], suppressed: int) -> None:
     if not logger.isEnabledFor(logging.DEBUG):
         return
@@ -236,7 +252,9 @@ class CORSMiddleware:
     * ``origin_predicate``: ``origin -> bool`` or ``async origin -> bool``
       consulted for origins no static entry admits; answers are cached for
       ``origin_cache_ttl`` seconds (default 60), at most
-      ``origin_cache_size`` of them (default 10000).
+      ``origin_cache_size`` of them (default 10000). An async predicate is
+      awaited at most ``origin_check_timeout`` seconds (default 2); one that
+      raises or times out denies the origin (and is asked again next time).
     * ``check_websocket_origin``: refuse WebSocket handshakes from disallowed
       origins (default: off; on with ``strict=True``).
     * ``cors_on_errors``: when the application raises before it starts its
@@ -268,6 +286,7 @@ class CORSMiddleware:
         origin_predicate: Optional[OriginPredicate] = None,
         origin_cache_ttl: Optional[float] = None,
         origin_cache_size: Optional[int] = None,
+        origin_check_timeout: float = 2.0,
         check_websocket_origin: Optional[bool] = None,
         cors_on_errors: bool = False,
         block_disallowed: bool = False,
@@ -297,22 +316,17 @@ class CORSMiddleware:
         rule_list = [r.to_config() if isinstance(r, Rule) else dict(r) for r in rules]
         if rule_list:
             config["rules"] = rule_list
+        # Passed through as given: the engine validates them (and max_age).
         if origin_cache_ttl is not None:
-            config["origin_cache_ttl"] = float(origin_cache_ttl)
+            config["origin_cache_ttl"] = origin_cache_ttl
         if origin_cache_size is not None:
-            config["origin_cache_size"] = int(origin_cache_size)
+            config["origin_cache_size"] = origin_cache_size
+        config["origin_check_timeout"] = origin_check_timeout
+        config["max_age"] = max_age
         if check_websocket_origin is not None:
             config["check_websocket_origin"] = bool(check_websocket_origin)
         if block_disallowed:
             config["block_disallowed"] = True
-
-        # Starlette writes str(max_age), whatever its type.
-        max_age_override: Optional[bytes] = None
-        if isinstance(max_age, int) and not isinstance(max_age, bool) and 0 <= max_age < 2**64:
-            config["max_age"] = max_age
-        else:
-            config["max_age"] = 0
-            max_age_override = str(max_age).encode("latin-1")
 
         self._setup(
             app,
@@ -321,7 +335,6 @@ class CORSMiddleware:
             compiled_regex=compiled_regex,
             origin_predicate=origin_predicate,
             cors_on_errors=cors_on_errors,
-            max_age_override=max_age_override,
         )
 
     # ----------------------------------------------------------------- set-up
@@ -335,7 +348,6 @@ class CORSMiddleware:
         compiled_regex: Optional[re.Pattern[str]] = None,
         origin_predicate: Optional[OriginPredicate] = None,
         cors_on_errors: bool = False,
-        max_age_override: Optional[bytes] = None,
     ) -> None:
         self.app = app
         self._origin_predicate = origin_predicate
@@ -355,107 +367,67 @@ class CORSMiddleware:
                 f"origin_predicate = {origin_predicate!r}: not callable",
                 [],
             )
-        if origin_predicate is not None:
-            for key in ("origin_cache_ttl", "origin_cache_size"):
-                if key in config and config[key] is not None and config[key] <= 0:
-                    raise CORSConfigError(
-                        f"{key} = {config[key]!r}: must be positive when origin_predicate is set "
-                        "(the predicate's answers are read back from the cache)",
-                    )
 
         try:
-            engine = self._build_engine(config, max_age_override)
+            engine = self._build_engine(config)
         except CORSConfigError as exc:
             # A pattern Python accepts but the Rust engine cannot build (size
             # limits): keep Python's re for it.
-            if translated is not None and any(e.field.startswith("allow_origin_regex") for e in exc.errors):
+            if translated is not None and any(e.kind == "InvalidRegex" for e in exc.errors):
                 config.pop("allow_origin_regex", None)
                 translated = None
                 self._python_regex = compiled_regex
-                engine = self._build_engine(config, max_age_override)
+                engine = self._build_engine(config)
             else:
                 raise
         self._engine = engine
         self._http = engine.http  # the per-request entry point, bound once
         self._config = config
         self._checks_websocket = engine.websocket_checked
+        self._origin_check_timeout = engine.origin_check_timeout
 
         for kind, fld, value, message, hint in engine.warnings:
-            if fld.startswith("allow_origin_regex") and translated is not None and regex_source is not None:
-                message = message.replace(translated, regex_source)
-                value = regex_source
+            if translated is not None and regex_source is not None and value == translated:
+                value = regex_source  # name the pattern as the user wrote it
             text = f"{fld} = {value!r}: {message}" + (f" (hint: {hint})" if hint else "")
             warnings.warn(CORSConfigWarning(text, kind, fld, value, hint), stacklevel=4)
 
         self.origins = Origins(engine, self)
-        self._compute_attributes(config, compiled_regex, max_age_override)
+        self._set_attributes(config, compiled_regex)
 
-    def _build_engine(self, config: dict[str, Any], max_age_override: Optional[bytes]) -> _native.Engine:
+    def _build_engine(self, config: dict[str, Any]) -> _native.Engine:
         external = self._origin_predicate is not None
         predicate: Optional[Callable[[str], bool]] = None
         if not external and self._python_regex is not None:
             predicate = self._python_regex.fullmatch  # type: ignore[assignment]
         return _call(
             _native.Engine,
-            json.dumps(config),
+            # default=str: a value JSON cannot carry reaches the engine as a
+            # string, and the engine reports it (WrongType).
+            json.dumps(config, default=str),
             predicate=predicate,
             external=external,
-            max_age_override=max_age_override,
             always_wrap=self._cors_on_errors,
             log=_log_rejection,
         )
 
-    def _compute_attributes(
-        self,
-        config: dict[str, Any],
-        compiled_regex: Optional[re.Pattern[str]],
-        max_age_override: Optional[bytes],
-    ) -> None:
-        """Starlette's public attributes, computed as Starlette computes them."""
-        origins = list(config.get("allow_origins") or [])
-        methods: Collection[str] = list(config.get("allow_methods") or ["GET"])
-        if "*" in methods:
-            methods = ALL_METHODS
-        raw_headers = list(config.get("allow_headers") or [])
-        expose = list(config.get("expose_headers") or [])
-        credentials = bool(config.get("allow_credentials"))
-        max_age = max_age_override.decode("latin-1") if max_age_override is not None else str(config.get("max_age", 600))
-
-        allow_all_origins = "*" in origins
-        allow_all_headers = "*" in raw_headers
-        preflight_explicit_allow_origin = not allow_all_origins or credentials
-        simple_headers: dict[str, str] = {}
-        if allow_all_origins:
-            simple_headers["Access-Control-Allow-Origin"] = "*"
-        if credentials:
-            simple_headers["Access-Control-Allow-Credentials"] = "true"
-        if expose:
-            simple_headers["Access-Control-Expose-Headers"] = ", ".join(expose)
-        preflight_headers: dict[str, str] = {
-            "Vary": "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, "
-            "Access-Control-Request-Private-Network"
-        }
-        if not preflight_explicit_allow_origin:
-            preflight_headers["Access-Control-Allow-Origin"] = "*"
-        preflight_headers["Access-Control-Allow-Methods"] = ", ".join(methods)
-        preflight_headers["Access-Control-Max-Age"] = max_age
-        sorted_headers = sorted(SAFELISTED_HEADERS | set(raw_headers))
-        if sorted_headers and not allow_all_headers:
-            preflight_headers["Access-Control-Allow-Headers"] = ", ".join(sorted_headers)
-        if credentials:
-            preflight_headers["Access-Control-Allow-Credentials"] = "true"
-
-        self._allow_origins: Collection[str] = origins
+    def _set_attributes(self, config: dict[str, Any], compiled_regex: Optional[re.Pattern[str]]) -> None:
+        """Starlette's public attributes, as the engine computes them."""
+        attrs = self._engine.starlette_attributes
+        methods: Collection[str] = attrs["allow_methods"]
+        if "*" in (config.get("allow_methods") or ()):
+            methods = ALL_METHODS  # Starlette's attribute is its ALL_METHODS tuple
+        self._allow_origins: Collection[str] = attrs["allow_origins"]
         self.allow_methods: Collection[str] = methods
-        self.allow_headers: list[str] = [h.lower() for h in sorted_headers]
-        self.allow_all_origins: bool = allow_all_origins
-        self.allow_all_headers: bool = allow_all_headers
-        self.allow_credentials: bool = credentials
-        self.preflight_explicit_allow_origin: bool = preflight_explicit_allow_origin
+        self.allow_headers: list[str] = attrs["allow_headers"]
+        self.allow_all_origins: bool = attrs["allow_all_origins"]
+        self.allow_all_headers: bool = attrs["allow_all_headers"]
+        self.allow_credentials: bool = attrs["allow_credentials"]
+        self.preflight_explicit_allow_origin: bool = attrs["preflight_explicit_allow_origin"]
         self.allow_origin_regex: Optional[re.Pattern[str]] = compiled_regex
-        self.allow_private_network: bool = bool(config.get("allow_private_network"))
-        self.simple_headers: dict[str, str] = simple_headers
-        self.preflight_headers: dict[str, str] = preflight_headers
+        self.allow_private_network: bool = attrs["allow_private_network"]
+        self.simple_headers: dict[str, str] = dict(attrs["simple_headers"])
+        self.preflight_headers: dict[str, str] = dict(attrs["preflight_headers"])
 
     def _origins_changed(self) -> None:
         self._allow_origins = list(self._engine.origins_list())
@@ -540,12 +512,11 @@ class CORSMiddleware:
         if self._engine.is_allowed_origin(origin):
             return True
         if self._python_regex is not None and self._origin_predicate is not None:
-            # The regex runs in Python next to an external predicate: record
-            # its (deterministic) answer as a request would, and ask again
-            # (cors-core only consults recorded answers for well-formed origins).
+            # The regex runs in Python next to an external predicate: hand its
+            # (deterministic) "allowed" to the engine, as a request would
+            # (the engine only asks about well-formed origins).
             if self._python_regex.fullmatch(origin) is not None:
-                self._engine.record_origin_check(origin, True)
-                return bool(self._engine.is_allowed_origin(origin))
+                return bool(self._engine.is_allowed_origin(origin, True))
         return False
 
     def explain(
@@ -585,13 +556,10 @@ class CORSMiddleware:
         else:
             verb = b"GET" if websocket else enc(method)
         raw = json.loads(self._engine.explain(verb, **kwargs))
-        if raw.get("kind") == "pending" and origin is not None and self._origin_predicate is not None:
-            answer = self._origin_predicate(origin)
-            if not inspect.isawaitable(answer):
-                self._engine.record_origin_check(origin, bool(answer))
-                raw = json.loads(self._engine.explain(verb, **kwargs))
-            elif hasattr(answer, "close"):
-                answer.close()  # an un-awaited coroutine: say "pending"
+        if raw.get("kind") == "pending" and origin is not None:
+            answer = self._judge_sync(origin)
+            if answer is not None:
+                raw = json.loads(self._engine.explain(verb, answer=answer, **kwargs))
         return Explanation(
             kind=raw["kind"],
             allowed=bool(raw["allowed"]),
@@ -612,54 +580,56 @@ class CORSMiddleware:
             # One native call; it also turns scope["headers"] into a list when
             # it is not one, as Starlette's Headers(scope=scope) does.
             result = self._http(scope, send)
-            if result.__class__ is not tuple:
-                if self._cors_on_errors:
-                    await self._call_guarded(scope, receive, result)
-                else:
-                    await self.app(scope, receive, result)
-                return
-            await self._http_slow(scope, receive, send, result)
+            if result.__class__ is tuple:
+                if result[0] == _PENDING:
+                    answer = await self._judge(result[1])
+                    result = self._engine.http_resume(scope, send, answer)
+                if result.__class__ is tuple:
+                    _, status, headers, body = result
+                    await send({"type": "http.response.start", "status": status, "headers": headers})
+                    await send({"type": "http.response.body", "body": body})
+                    return
+            if self._cors_on_errors:
+                await self._call_guarded(scope, receive, result)
+            else:
+                await self.app(scope, receive, result)
             return
         if scope_type == "websocket" and self._checks_websocket:
             await self._websocket(scope, receive, send)
             return
         await self.app(scope, receive, send)
 
-    async def _resolve(self, origin: str) -> None:
-        """Runs the dynamic checks for ``origin`` and records the answer."""
-        allowed = False
+    def _judge_sync(self, origin: str) -> Optional[bool]:
+        """The dynamic checks' answer when it needs no awaiting (``None``
+        otherwise: an async predicate's coroutine is closed unawaited)."""
+        if self._python_regex is not None and self._python_regex.fullmatch(origin):
+            return True
+        if self._origin_predicate is None:
+            return False
+        answer = self._origin_predicate(origin)
+        if inspect.isawaitable(answer):
+            if hasattr(answer, "close"):
+                answer.close()
+            return None
+        return bool(answer)
+
+    async def _judge(self, origin: str) -> Optional[bool]:
+        """Asks the dynamic checks about a pending ``origin``, once: ``True``
+        or ``False``, or ``None`` when the predicate raised or an async one
+        did not answer within ``origin_check_timeout`` (the engine then
+        denies the origin without caching the failure)."""
         try:
             if self._python_regex is not None and self._python_regex.fullmatch(origin):
-                allowed = True
-            elif self._origin_predicate is not None:
-                answer = self._origin_predicate(origin)
-                if inspect.isawaitable(answer):
-                    answer = await answer
-                allowed = bool(answer)
+                return True
+            if self._origin_predicate is None:
+                return False
+            answer = self._origin_predicate(origin)
+            if inspect.isawaitable(answer):
+                answer = await _bounded(answer, self._origin_check_timeout)
+            return bool(answer)
         except Exception:
             logger.exception("origin_predicate failed for %r; the origin is treated as not allowed", origin)
-            allowed = False
-        self._engine.record_origin_check(origin, allowed)
-
-    async def _http_slow(self, scope: Scope, receive: Receive, send: Send, result: tuple[Any, ...]) -> None:
-        for _ in range(4):
-            if result[0] != _PENDING:
-                break
-            await self._resolve(result[1])
-            result = self._http(scope, send)
-            if result.__class__ is not tuple:
-                if self._cors_on_errors:
-                    await self._call_guarded(scope, receive, result)
-                else:
-                    await self.app(scope, receive, result)
-                return
-        else:  # pragma: no cover - the answer keeps being evicted from the cache
-            logger.warning("origin check for %r could not be cached; answering without CORS headers", result[1])
-            await self.app(scope, receive, send)
-            return
-        _, status, headers, body = result
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+            return None
 
     async def _call_guarded(self, scope: Scope, receive: Receive, wrapped: Any) -> None:
         try:
@@ -682,12 +652,10 @@ class CORSMiddleware:
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
         result = self._engine.websocket(scope)
-        for _ in range(4):
-            if result is None or result[0] != _PENDING:
-                break
-            await self._resolve(result[1])
-            result = self._engine.websocket(scope)
-        if result is None or result[0] == _PENDING:
+        if result is not None and result[0] == _PENDING:
+            # An origin that could not be judged is refused (fail closed).
+            result = self._engine.websocket_resume(scope, await self._judge(result[1]))
+        if result is None:
             await self.app(scope, receive, send)
             return
         _, status, headers, body = result
