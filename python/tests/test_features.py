@@ -88,6 +88,43 @@ def test_errors_in_the_standard_preset_name_parameter_and_value() -> None:
         CORSMiddleware(trivial_app(), allow_origin_patterns=["https://*.com"])
 
 
+@pytest.mark.parametrize(
+    "kwargs,field",
+    [
+        (dict(allow_headers=["x-ok\r\nSet-Cookie: pwned=1"]), "allow_headers[0]"),
+        (dict(allow_methods=["GET\r\nX: y"]), "allow_methods[0]"),
+        (dict(expose_headers=["x-a\x00"]), "expose_headers[0]"),
+    ],
+)
+@pytest.mark.parametrize("strict", [False, True])
+def test_invalid_tokens_are_errors_in_every_preset(kwargs: dict[str, Any], field: str, strict: bool) -> None:
+    # Before: a CORSConfigWarning in the starlette preset. A CR/LF can never
+    # reach a response header, whatever the preset.
+    with pytest.raises(CORSConfigError) as info:
+        CORSMiddleware(trivial_app(), allow_origins=["https://a.example"], strict=strict, **kwargs)
+    assert [e.field for e in info.value.errors] == [field]
+
+
+def test_error_kinds_reach_python() -> None:
+    with pytest.raises(CORSConfigError) as info:
+        CORSMiddleware.from_config(trivial_app(), {"allow_orgins": ["https://a.example"]})
+    assert [(e.field, e.kind) for e in info.value.errors] == [("allow_orgins", "UnknownKey")]
+    with pytest.raises(CORSConfigError) as info:
+        CORSMiddleware(trivial_app(), allow_origins=["https://a.example/"], strict=True)
+    # cors-core does not classify every build-time error yet ("Other").
+    assert [e.field for e in info.value.errors] == ["allow_origins[0]"]
+    assert all(isinstance(e.kind, str) and e.kind for e in info.value.errors)
+
+
+@pytest.mark.parametrize("max_age", [1.5, -1, True, "600"])
+def test_max_age_is_validated_by_the_engine(max_age: Any) -> None:
+    # Before: written as str(max_age), as Starlette does. Now the engine
+    # refuses what is not a whole number of seconds.
+    with pytest.raises(CORSConfigError) as info:
+        CORSMiddleware(trivial_app(), max_age=max_age)
+    assert [e.field for e in info.value.errors] == ["max_age"]
+
+
 def test_invalid_python_regex_raises_like_starlette() -> None:
     with pytest.raises(re.error):
         CORSMiddleware(trivial_app(), allow_origin_regex="https://(")
@@ -224,6 +261,84 @@ def test_python_regex_with_predicate() -> None:
     assert acao(call(mw, "GET", [("origin", "https://good.test")])) == b"https://good.test"
     assert acao(call(mw, "GET", [("origin", "https://evil.test")])) is None
     assert acao(call(mw, "GET", [("origin", "https://p.example")])) == b"https://p.example"
+
+
+def test_async_predicate_raising_is_denied_http_and_websocket(caplog: pytest.LogCaptureFixture) -> None:
+    calls: list[str] = []
+
+    async def boom(origin: str) -> bool:
+        calls.append(origin)
+        raise RuntimeError("db down")
+
+    app, seen = _ws_app_log()
+    mw = CORSMiddleware(app, origin_predicate=boom, check_websocket_origin=True)
+    http = CORSMiddleware(trivial_app(), origin_predicate=boom)
+    with caplog.at_level(logging.ERROR, logger="fastcors"):
+        assert acao(call(http, "GET", [("origin", "https://x.example")])) is None
+        pre = wire(call(http, "OPTIONS", [("origin", "https://x.example"), ("access-control-request-method", "GET")]))
+        assert pre[0] == 400 and ACAO not in dict(pre[1])
+        ws = asyncio.run(run_asgi(mw, make_scope("GET", [("origin", "https://x.example")], scope_type="websocket")))
+    # The handshake from an origin that could not be judged is refused (fail closed).
+    assert ws[0]["type"] == "websocket.close" and seen == []
+    assert "db down" in caplog.text
+    assert len(calls) == 3  # a failure is not cached: every request asks again
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+def test_hanging_predicate_is_denied_within_the_timeout(backend: str) -> None:
+    import anyio
+
+    calls: list[str] = []
+
+    async def hang(origin: str) -> bool:
+        calls.append(origin)
+        await anyio.sleep(30)
+        return True
+
+    app, seen = _ws_app_log()
+    mw = CORSMiddleware(app, origin_predicate=hang, origin_check_timeout=0.2, check_websocket_origin=True)
+    http = CORSMiddleware(trivial_app(), origin_predicate=hang, origin_check_timeout=0.2)
+
+    async def both() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        got = await run_asgi(http, make_scope("GET", [("origin", "https://slow.example")]))
+        ws = await run_asgi(mw, make_scope("GET", [("origin", "https://slow.example")], scope_type="websocket"))
+        return got, ws
+
+    start = time.monotonic()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        got, ws = anyio.run(both, backend=backend)
+    assert time.monotonic() - start < 5
+    assert acao(got) is None
+    assert ws[0]["type"] == "websocket.close" and seen == []
+    assert calls == ["https://slow.example"] * 2
+
+
+def test_origin_check_timeout_is_validated_by_the_engine() -> None:
+    with pytest.raises(CORSConfigError) as info:
+        CORSMiddleware(trivial_app(), origin_predicate=lambda o: True, origin_check_timeout=-1)
+    assert [(e.field, e.kind) for e in info.value.errors] == [("origin_check_timeout", "OutOfRange")]
+
+
+@pytest.mark.parametrize("is_async", [False, True])
+def test_origin_cache_ttl_zero_asks_every_time(is_async: bool) -> None:
+    calls: list[str] = []
+
+    def check(origin: str) -> bool:
+        calls.append(origin)
+        return origin.endswith(".tenant.example")
+
+    async def acheck(origin: str) -> bool:
+        await asyncio.sleep(0)
+        return check(origin)
+
+    mw = CORSMiddleware(trivial_app(), origin_predicate=acheck if is_async else check, origin_cache_ttl=0)
+    for _ in range(3):
+        assert acao(call(mw, "GET", [("origin", "https://x.tenant.example")])) == b"https://x.tenant.example"
+        assert acao(call(mw, "GET", [("origin", "https://evil.example")])) is None
+    pre = wire(call(mw, "OPTIONS", [("origin", "https://y.tenant.example"), ("access-control-request-method", "GET")]))
+    assert pre[0] == 200 and dict(pre[1])[ACAO] == b"https://y.tenant.example"
+    assert calls == ["https://x.tenant.example", "https://evil.example"] * 3 + ["https://y.tenant.example"]
 
 
 def _ws_app_log() -> tuple[Any, list[str]]:
