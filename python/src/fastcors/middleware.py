@@ -382,7 +382,6 @@ class CORSMiddleware:
                 raise
         self._engine = engine
         self._http = engine.http  # the per-request entry point, bound once
-        self._config = config
         self._checks_websocket = engine.websocket_checked
         self._origin_check_timeout = engine.origin_check_timeout
 
