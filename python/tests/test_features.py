@@ -19,6 +19,7 @@ from fastcors import CORSConfigError, CORSConfigWarning, CORSMiddleware, Rule
 from fastcors._regex import to_rust
 
 ACAO = b"access-control-allow-origin"
+ACAH = b"access-control-allow-headers"
 
 
 def acao(messages: list[dict[str, Any]]) -> Any:
@@ -537,3 +538,25 @@ def test_runtime_updates_from_threads_while_serving() -> None:
         for t in threads:
             t.join(10)
     assert not errors and served > 100
+
+
+def test_reflected_values_are_the_requests_own_bytes() -> None:
+    # Every Access-Control-Request-Headers field is kept (the core's limit is
+    # MAX_REQUEST_HEADER_FIELDS, not a fixed handful), and values taken from
+    # the request are written back as the request's own bytes objects.
+    from fastcors import _native
+
+    assert _native.MAX_REQUEST_HEADER_FIELDS >= 100
+    mw = CORSMiddleware.from_config(
+        trivial_app(), {"allow_origins": ["https://a.example"], "allow_methods": ["PUT"], "allow_headers": ["*"]}
+    )
+    fields = [("origin", "https://a.example"), ("access-control-request-method", "PUT")]
+    fields += [("access-control-request-headers", f"x-h{i}") for i in range(20)]
+    scope = make_scope("OPTIONS", fields)
+    start = asyncio.run(run_asgi(mw, scope))[0]
+    assert start["status"] == 204
+    mirrored = [v for k, v in start["headers"] if k == ACAH]
+    assert mirrored == [f"x-h{i}".encode() for i in range(20)]
+    request_values = {id(v) for _, v in scope["headers"]}
+    reflected = [v for k, v in start["headers"] if k in (ACAH, ACAO)]
+    assert reflected and all(id(v) in request_values for v in reflected)
