@@ -23,123 +23,50 @@
 use std::fmt;
 
 use crate::origin::MalformedOrigin;
-pub use crate::value::{PolicyValue, Value};
+use crate::plan::{Fill, Plan, Src, ValueId};
+pub use crate::value::{HeaderName, PolicyValue, Value};
 
-/// The response headers cors-core writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum HeaderName {
-    /// `access-control-allow-origin`
-    AllowOrigin,
-    /// `access-control-allow-credentials`
-    AllowCredentials,
-    /// `access-control-allow-methods`
-    AllowMethods,
-    /// `access-control-allow-headers`
-    AllowHeaders,
-    /// `access-control-max-age`
-    MaxAge,
-    /// `access-control-expose-headers`
-    ExposeHeaders,
-    /// `access-control-allow-private-network`
-    AllowPrivateNetwork,
-    /// `vary`
-    Vary,
-}
-
-impl HeaderName {
-    /// The lowercase name, as HTTP/2 and ASGI carry it.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            HeaderName::AllowOrigin => "access-control-allow-origin",
-            HeaderName::AllowCredentials => "access-control-allow-credentials",
-            HeaderName::AllowMethods => "access-control-allow-methods",
-            HeaderName::AllowHeaders => "access-control-allow-headers",
-            HeaderName::MaxAge => "access-control-max-age",
-            HeaderName::ExposeHeaders => "access-control-expose-headers",
-            HeaderName::AllowPrivateNetwork => "access-control-allow-private-network",
-            HeaderName::Vary => "vary",
-        }
-    }
-
-    /// The conventional capitalisation, for display.
-    pub const fn canonical(self) -> &'static str {
-        match self {
-            HeaderName::AllowOrigin => "Access-Control-Allow-Origin",
-            HeaderName::AllowCredentials => "Access-Control-Allow-Credentials",
-            HeaderName::AllowMethods => "Access-Control-Allow-Methods",
-            HeaderName::AllowHeaders => "Access-Control-Allow-Headers",
-            HeaderName::MaxAge => "Access-Control-Max-Age",
-            HeaderName::ExposeHeaders => "Access-Control-Expose-Headers",
-            HeaderName::AllowPrivateNetwork => "Access-Control-Allow-Private-Network",
-            HeaderName::Vary => "Vary",
-        }
-    }
-}
-
-/// Most header entries one decision carries: the seven CORS headers and
-/// `Vary`. (Mirrored `Access-Control-Request-Headers` fields are one entry,
+/// Most header fields a plan lays out: the seven CORS headers and `Vary`.
+/// (Mirrored `Access-Control-Request-Headers` fields are one entry,
 /// however many fields they are.)
 pub const MAX_DECISION_HEADERS: usize = 8;
 
-/// One entry of a [`Headers`] list: a single value, or the request's
-/// `Access-Control-Request-Headers` fields mirrored one by one.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Slot<'a> {
-    One(Value<'a>),
-    /// Every non-empty field, in order (the standard preset's `*`).
-    Mirror(&'a [&'a [u8]]),
-}
-
-/// An ordered, fixed-capacity list of response header fields, each value
-/// saying where it comes from ([`Value`]).
+/// The response header fields of a decision, in order, each value saying
+/// where it comes from ([`Value`]).
+///
+/// A small view, cheap to copy: the policy's plan for this kind of response
+/// (laid out when the engine was built) and the request facts its
+/// placeholders are filled with. Values are resolved as they are iterated.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Headers<'a> {
-    items: [(HeaderName, Slot<'a>); MAX_DECISION_HEADERS],
-    len: u8,
-    fields: u16,
+    plan: &'a Plan,
+    values: &'a [PolicyValue],
+    fill: Fill<'a>,
 }
+
+static NO_PLAN: Plan = Plan::EMPTY;
 
 impl Default for Headers<'_> {
     fn default() -> Self {
-        Headers::new()
+        Headers {
+            plan: &NO_PLAN,
+            values: &[],
+            fill: Fill::NONE,
+        }
     }
 }
 
 impl<'a> Headers<'a> {
-    pub(crate) const fn new() -> Self {
-        Headers {
-            items: [(HeaderName::Vary, Slot::Mirror(&[])); MAX_DECISION_HEADERS],
-            len: 0,
-            fields: 0,
-        }
-    }
-
-    fn push_slot(&mut self, name: HeaderName, slot: Slot<'a>, fields: u16) {
-        // The capacity covers every entry a decision can make (one per
-        // header name); an entry past it is dropped rather than panicking.
-        if let Some(item) = self.items.get_mut(self.len as usize) {
-            *item = (name, slot);
-            self.len += 1;
-            self.fields = self.fields.saturating_add(fields);
-        }
-    }
-
-    /// Appends a field.
-    pub(crate) fn push(&mut self, name: HeaderName, value: Value<'a>) {
-        self.push_slot(name, Slot::One(value), 1);
-    }
-
-    /// Appends one field per non-empty request field (the request's own
-    /// `Access-Control-Request-Headers`, mirrored).
-    pub(crate) fn push_mirrored(&mut self, name: HeaderName, fields: &'a [&'a [u8]]) {
-        let n = fields.iter().filter(|f| !trim_ows(f).is_empty()).count();
-        self.push_slot(name, Slot::Mirror(fields), n.min(u16::MAX as usize) as u16);
+    pub(crate) fn new(plan: &'a Plan, values: &'a [PolicyValue], fill: Fill<'a>) -> Self {
+        Headers { plan, values, fill }
     }
 
     /// The fields, in order, with their provenance.
-    pub fn iter(&self) -> HeadersIter<'a, '_> {
+    pub fn iter(&self) -> HeadersIter<'a> {
         HeadersIter {
-            items: &self.items[..self.len as usize],
+            entries: self.plan.entries(),
+            values: self.values,
+            fill: self.fill,
             mirror: 0,
         }
     }
@@ -156,47 +83,74 @@ impl<'a> Headers<'a> {
 
     /// Number of fields.
     pub fn len(&self) -> usize {
-        self.fields as usize
+        self.iter().count()
     }
 
     /// No fields.
     pub fn is_empty(&self) -> bool {
-        self.fields == 0
+        self.iter().next().is_none()
     }
 }
 
 /// The fields of a [`Headers`], in order.
 #[derive(Clone)]
-pub struct HeadersIter<'a, 'h> {
-    items: &'h [(HeaderName, Slot<'a>)],
-    /// Position within a [`Slot::Mirror`] entry at the front.
+pub struct HeadersIter<'a> {
+    entries: &'a [(HeaderName, Src)],
+    values: &'a [PolicyValue],
+    fill: Fill<'a>,
+    /// Position within a mirrored-fields entry at the front.
     mirror: usize,
 }
 
-impl<'a> Iterator for HeadersIter<'a, '_> {
+impl<'a> Iterator for HeadersIter<'a> {
     type Item = (HeaderName, Value<'a>);
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            let (&(name, slot), rest) = self.items.split_first()?;
-            match slot {
-                Slot::One(v) => {
-                    self.items = rest;
+            let (&(name, src), rest) = self.entries.split_first()?;
+            if src == Src::RequestHeaders {
+                // One field per non-empty request field, each mirrored whole.
+                if let Some(v) = self.next_mirrored() {
                     return Some((name, v));
                 }
-                Slot::Mirror(fields) => {
-                    while let Some(f) = fields.get(self.mirror) {
-                        let index = self.mirror as u32;
-                        self.mirror += 1;
-                        if !trim_ows(f).is_empty() {
-                            return Some((name, Value::RequestHeaders { index, value: f }));
-                        }
-                    }
-                    self.items = rest;
-                    self.mirror = 0;
-                }
+                self.entries = rest;
+                self.mirror = 0;
+                continue;
+            }
+            self.entries = rest;
+            if let Some(v) = self.resolve(src) {
+                return Some((name, v));
             }
         }
+    }
+}
+
+impl<'a> HeadersIter<'a> {
+    fn resolve(&self, src: Src) -> Option<Value<'a>> {
+        let fill = &self.fill;
+        let policy = |id: ValueId| self.values.get(id as usize).map(Value::Policy);
+        match src {
+            Src::Policy(id) => policy(id),
+            Src::Origin => fill.origin.map(Value::Origin),
+            Src::RequestMethod => Some(Value::RequestMethod(fill.request_method)),
+            Src::FirstRequestHeaders => fill
+                .request_headers
+                .first()
+                .map(|f| Value::RequestHeaders { index: 0, value: f }),
+            Src::IfPrivateNetwork(id) => policy(id).filter(|_| fill.private_network),
+            Src::RequestHeaders => None,
+        }
+    }
+
+    fn next_mirrored(&mut self) -> Option<Value<'a>> {
+        while let Some(f) = self.fill.request_headers.get(self.mirror) {
+            let index = self.mirror as u32;
+            self.mirror += 1;
+            if !trim_ows(f).is_empty() {
+                return Some(Value::RequestHeaders { index, value: f });
+            }
+        }
+        None
     }
 }
 
@@ -591,17 +545,24 @@ mod tests {
 
     #[test]
     fn headers_keep_order_and_expand_mirrored_fields() {
-        let star = PolicyValue::new(0, bytes::Bytes::from_static(b"*")).unwrap();
+        let values = [PolicyValue::new(0, bytes::Bytes::from_static(b"*")).unwrap()];
         let fields: [&[u8]; 4] = [b"x-a", b" ", b"x-b, x-c", b""];
-        let mut h = Headers::new();
-        h.push(HeaderName::AllowOrigin, Value::Policy(&star));
-        h.push_mirrored(HeaderName::AllowHeaders, &fields);
-        h.push(HeaderName::Vary, Value::Origin(b"https://a.example"));
+        let mut plan = Plan::default();
+        plan.push(HeaderName::AllowOrigin, Src::Policy(0));
+        plan.push(HeaderName::AllowHeaders, Src::RequestHeaders);
+        plan.push(HeaderName::Vary, Src::Origin);
+        plan.push(HeaderName::AllowPrivateNetwork, Src::IfPrivateNetwork(0));
+        let fill = Fill {
+            origin: Some(b"https://a.example"),
+            request_headers: &fields,
+            ..Fill::NONE
+        };
+        let h = Headers::new(&plan, &values, fill);
         let v: Vec<_> = h.iter().collect();
         assert_eq!(
             v,
             vec![
-                (HeaderName::AllowOrigin, Value::Policy(&star)),
+                (HeaderName::AllowOrigin, Value::Policy(&values[0])),
                 (
                     HeaderName::AllowHeaders,
                     Value::RequestHeaders {
@@ -622,15 +583,17 @@ mod tests {
         assert_eq!(h.len(), 4);
         assert_eq!(h.get(HeaderName::AllowHeaders), Some(&b"x-a"[..]));
         assert_eq!(h.get(HeaderName::MaxAge), None);
-    }
-
-    #[test]
-    fn headers_drop_entries_past_capacity() {
-        let mut h = Headers::new();
-        for _ in 0..MAX_DECISION_HEADERS + 3 {
-            h.push(HeaderName::Vary, Value::Origin(b"x"));
-        }
-        assert_eq!(h.len(), MAX_DECISION_HEADERS);
+        // Without the origin (refused), its placeholder is left out.
+        let refused = Headers::new(
+            &plan,
+            &values,
+            Fill {
+                origin: None,
+                ..fill
+            },
+        );
+        assert_eq!(refused.len(), 3);
+        assert!(Headers::default().is_empty());
     }
 
     #[test]

@@ -92,10 +92,12 @@ impl AllowedHeaders {
                 .names
                 .iter()
                 .any(|n| n.as_bytes().eq_ignore_ascii_case(item));
-        match (listed, is_token(item)) {
-            (true, _) => Ok(()),
-            (false, true) => Err(Reason::HeaderNotAllowed),
-            (false, false) => Err(Reason::InvalidRequestHeaders),
+        if listed {
+            Ok(())
+        } else if is_token(item) {
+            Err(Reason::HeaderNotAllowed)
+        } else {
+            Err(Reason::InvalidRequestHeaders)
         }
     }
 

@@ -525,23 +525,21 @@ mod tests {
 
     #[test]
     fn later_fields_of_a_name_are_appended() {
-        let value = |id: u16, v: &'static [u8]| {
-            crate::PolicyValue::new(id, bytes::Bytes::from_static(v)).unwrap()
-        };
         let values_: Vec<_> = [&b"a"[..], b"b", b"*", b"x", b"y", b"z", b"w"]
             .into_iter()
             .enumerate()
-            .map(|(i, v)| value(i as u16, v))
+            .map(|(i, v)| crate::PolicyValue::new(i as u16, bytes::Bytes::from_static(v)).unwrap())
             .collect();
-        let mut fields = crate::Headers::new();
-        fields.push(HeaderName::AllowHeaders, Value::Policy(&values_[0]));
-        fields.push(HeaderName::AllowHeaders, Value::Policy(&values_[1]));
-        fields.push(HeaderName::AllowOrigin, Value::Policy(&values_[2]));
+        let mut plan = crate::plan::Plan::default();
+        plan.push(HeaderName::AllowHeaders, crate::plan::Src::Policy(0));
+        plan.push(HeaderName::AllowHeaders, crate::plan::Src::Policy(1));
+        plan.push(HeaderName::AllowOrigin, crate::plan::Src::Policy(2));
         // Past the inline capacity.
         const { assert!(INLINE < 7) };
-        for v in &values_[3..] {
-            fields.push(HeaderName::ExposeHeaders, Value::Policy(v));
+        for id in 3..7 {
+            plan.push(HeaderName::ExposeHeaders, crate::plan::Src::Policy(id));
         }
+        let fields = crate::Headers::new(&plan, &values_, crate::plan::Fill::NONE);
         let actual = Actual {
             cors: true,
             allowed: true,

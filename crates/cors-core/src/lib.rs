@@ -60,6 +60,7 @@ mod index;
 pub mod lint;
 pub mod origin;
 pub mod pattern;
+mod plan;
 pub mod request;
 mod value;
 

@@ -478,6 +478,15 @@ pub fn parse_configured_origin(
     value: &str,
     warnings: &mut Vec<Warning>,
 ) -> Result<ParsedConfigOrigin, ConfigError> {
+    parse_configured(field, value, warnings)
+        .map_err(|e| e.with_kind(crate::ConfigErrorKind::InvalidOrigin))
+}
+
+fn parse_configured(
+    field: &str,
+    value: &str,
+    warnings: &mut Vec<Warning>,
+) -> Result<ParsedConfigOrigin, ConfigError> {
     let err = |message: &str, hint: &str| ConfigError::new(field, value, message, hint);
     if value == "null" {
         return Ok(ParsedConfigOrigin::Null);

@@ -115,6 +115,16 @@ impl OriginPattern {
         allow_public_suffix: bool,
         warnings: &mut Vec<Warning>,
     ) -> Result<Self, ConfigError> {
+        Self::parse_unkinded(field, value, allow_public_suffix, warnings)
+            .map_err(|e| e.with_kind(crate::ConfigErrorKind::InvalidPattern))
+    }
+
+    fn parse_unkinded(
+        field: &str,
+        value: &str,
+        allow_public_suffix: bool,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Self, ConfigError> {
         let err = |message: &str, hint: String| ConfigError::new(field, value, message, hint);
         authority::not_blank(field, value)?;
         if value == "*" {

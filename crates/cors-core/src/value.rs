@@ -20,6 +20,57 @@ use std::fmt;
 
 use bytes::Bytes;
 
+/// The response headers cors-core writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HeaderName {
+    /// `access-control-allow-origin`
+    AllowOrigin,
+    /// `access-control-allow-credentials`
+    AllowCredentials,
+    /// `access-control-allow-methods`
+    AllowMethods,
+    /// `access-control-allow-headers`
+    AllowHeaders,
+    /// `access-control-max-age`
+    MaxAge,
+    /// `access-control-expose-headers`
+    ExposeHeaders,
+    /// `access-control-allow-private-network`
+    AllowPrivateNetwork,
+    /// `vary`
+    Vary,
+}
+
+impl HeaderName {
+    /// The lowercase name, as HTTP/2 and ASGI carry it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            HeaderName::AllowOrigin => "access-control-allow-origin",
+            HeaderName::AllowCredentials => "access-control-allow-credentials",
+            HeaderName::AllowMethods => "access-control-allow-methods",
+            HeaderName::AllowHeaders => "access-control-allow-headers",
+            HeaderName::MaxAge => "access-control-max-age",
+            HeaderName::ExposeHeaders => "access-control-expose-headers",
+            HeaderName::AllowPrivateNetwork => "access-control-allow-private-network",
+            HeaderName::Vary => "vary",
+        }
+    }
+
+    /// The conventional capitalisation, for display.
+    pub const fn canonical(self) -> &'static str {
+        match self {
+            HeaderName::AllowOrigin => "Access-Control-Allow-Origin",
+            HeaderName::AllowCredentials => "Access-Control-Allow-Credentials",
+            HeaderName::AllowMethods => "Access-Control-Allow-Methods",
+            HeaderName::AllowHeaders => "Access-Control-Allow-Headers",
+            HeaderName::MaxAge => "Access-Control-Max-Age",
+            HeaderName::ExposeHeaders => "Access-Control-Expose-Headers",
+            HeaderName::AllowPrivateNetwork => "Access-Control-Allow-Private-Network",
+            HeaderName::Vary => "Vary",
+        }
+    }
+}
+
 /// A header value owned by the compiled policy.
 ///
 /// Every byte of it is valid in a header field value: the engine refuses,

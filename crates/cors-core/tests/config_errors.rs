@@ -455,3 +455,64 @@ fn kinds_have_stable_names_and_new_defaults_to_other() {
     assert_eq!(e.with_kind(K::InvalidOrigin).kind.as_str(), "InvalidOrigin");
     assert_eq!(K::UnknownKey.to_string(), "UnknownKey");
 }
+
+/// Errors found while building the engine carry a kind too, so that a host
+/// (the Python package) never reads message text.
+#[test]
+fn build_errors_carry_their_kind() {
+    use cors_core::{ConfigErrorKind as K, Cors};
+    let cases: &[(&str, &str, K)] = &[
+        (
+            r#"allow_headers = ["x-ok\r\nSet-Cookie: a=b"]"#,
+            "allow_headers[0]",
+            K::InvalidToken,
+        ),
+        (
+            "preset = \"starlette\"\nallow_methods = [\"GE T\"]",
+            "allow_methods[0]",
+            K::InvalidToken,
+        ),
+        (
+            r#"allow_origins = ["https://a.example:+8080"]"#,
+            "allow_origins[0]",
+            K::InvalidOrigin,
+        ),
+        (
+            r#"allow_origin_patterns = ["https://*.a.example:x"]"#,
+            "allow_origin_patterns[0]",
+            K::InvalidPattern,
+        ),
+        (
+            r#"allow_origin_regex = ["https://(a"]"#,
+            "allow_origin_regex[0]",
+            K::InvalidRegex,
+        ),
+        (
+            "allow_origins = [\"*\"]\nallow_credentials = true",
+            "allow_origins",
+            K::Conflict,
+        ),
+        (
+            "preset = \"starlette\"\nblock_disallowed = true",
+            "block_disallowed",
+            K::Conflict,
+        ),
+        ("preflight_status = 404", "preflight_status", K::OutOfRange),
+        ("[[rules]]\nname = \"empty\"", "rules[0]", K::InvalidValue),
+        (
+            r#"allow_origins_file = "/nonexistent/origins.fst""#,
+            "allow_origins_file",
+            K::Io,
+        ),
+    ];
+    for (toml, field, kind) in cases {
+        let cfg = cors_core::Config::from_toml_str(toml).unwrap_or_else(|e| panic!("{toml}: {e}"));
+        let err = Cors::from_config(&cfg).expect_err(toml);
+        let e = err
+            .errors()
+            .iter()
+            .find(|e| e.field == *field)
+            .unwrap_or_else(|| panic!("{toml}: no error for {field}: {err}"));
+        assert_eq!(e.kind, *kind, "{toml}: {e}");
+    }
+}

@@ -101,7 +101,7 @@ impl Cors {
     /// for exact and wildcard origins. With an async or host-side origin
     /// predicate the answer may be [`Decision::Pending`]: see [`Cors::resume`].
     pub fn evaluate<'a>(&'a self, req: &'a RequestView<'a>) -> Decision<'a> {
-        evaluate::evaluate(&self.inner, req, None).0
+        evaluate::evaluate(&self.inner, req, None, &mut None)
     }
 
     /// Finishes a [`Decision::Pending`] with the predicate's answer; never
@@ -120,7 +120,7 @@ impl Cors {
     /// assert!(decision.is_allowed());
     /// ```
     pub fn resume<'a>(&'a self, req: &'a RequestView<'a>, answer: OriginCheck) -> Decision<'a> {
-        evaluate::evaluate(&self.inner, req, Some(answer)).0
+        evaluate::evaluate(&self.inner, req, Some(answer), &mut None)
     }
 
     /// Runs the async predicate for a pending check ([`OriginPredicate::Async`]):
@@ -138,7 +138,8 @@ impl Cors {
     /// Evaluates and explains: the decision, its reasons, the exact response
     /// headers, and the rule and entry that admitted the origin.
     pub fn explain(&self, req: &RequestView<'_>) -> Explanation {
-        let (d, matched) = evaluate::evaluate(&self.inner, req, None);
+        let mut matched = None;
+        let d = evaluate::evaluate(&self.inner, req, None, &mut matched);
         let matched = matched.map(|m| (self.rule_name(m.rule), self.matched_by(m.rule, m.by)));
         Explanation::new(&d, matched)
     }
@@ -176,7 +177,9 @@ impl Cors {
     /// can judge counts as not allowed.
     pub fn is_allowed_origin(&self, origin: &str) -> bool {
         let view = RequestView::new(b"GET").with_origin(origin.as_bytes());
-        evaluate::evaluate(&self.inner, &view, None).1.is_some()
+        let mut matched = None;
+        evaluate::evaluate(&self.inner, &view, None, &mut matched);
+        matched.is_some()
     }
 
     /// The lints found while building.

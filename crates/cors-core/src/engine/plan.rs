@@ -9,9 +9,9 @@
 //! where the reflected origin goes, whether `*` or the origin is sent — is
 //! decided when the plan is built; evaluation only fills the placeholders.
 
-use crate::decision::{HeaderName, Headers, Value, VaryMode, MAX_DECISION_HEADERS};
+use crate::decision::VaryMode;
 use crate::headers::{is_token, AllowedHeaders};
-use crate::value::PolicyValue;
+pub(crate) use crate::plan::{Fill, Plan, Src, ValueId};
 
 /// The switches of a preset that evaluation reads. Both presets run the
 /// same code; only these values (and the policies' plans) differ.
@@ -51,93 +51,6 @@ pub enum PreflightProcedure {
     /// a plain-text body, the first `Access-Control-Request-Headers` field
     /// split on commas, any value of `Access-Control-Request-Private-Network`.
     Starlette,
-}
-
-/// The index of a [`PolicyValue`] in the engine's table.
-pub(crate) type ValueId = u16;
-
-/// Where one planned header value comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Src {
-    /// A policy value.
-    Policy(ValueId),
-    /// The request's origin; left out when the origin is not allowed.
-    Origin,
-    /// The requested method, mirrored.
-    RequestMethod,
-    /// Every non-empty `Access-Control-Request-Headers` field, mirrored.
-    RequestHeaders,
-    /// The first `Access-Control-Request-Headers` field as sent, if any.
-    FirstRequestHeaders,
-    /// A policy value sent only when private network access was asked for
-    /// and is allowed.
-    IfPrivateNetwork(ValueId),
-}
-
-/// The header fields of one kind of response, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Plan {
-    items: [(HeaderName, Src); MAX_DECISION_HEADERS],
-    len: u8,
-}
-
-impl Default for Plan {
-    fn default() -> Self {
-        Plan {
-            items: [(HeaderName::Vary, Src::Origin); MAX_DECISION_HEADERS],
-            len: 0,
-        }
-    }
-}
-
-/// The request facts a plan's placeholders are filled with.
-pub(crate) struct Fill<'a> {
-    /// The origin to reflect, when it is allowed.
-    pub origin: Option<&'a [u8]>,
-    pub request_method: &'a [u8],
-    pub request_headers: &'a [&'a [u8]],
-    pub private_network: bool,
-}
-
-impl Plan {
-    /// Appends a field. Compilation builds at most one entry per header
-    /// name, which is within the capacity.
-    pub(crate) fn push(&mut self, name: HeaderName, src: Src) {
-        if let Some(slot) = self.items.get_mut(self.len as usize) {
-            *slot = (name, src);
-            self.len += 1;
-        }
-    }
-
-    pub(crate) fn entries(&self) -> impl Iterator<Item = (HeaderName, Src)> + '_ {
-        self.items[..self.len as usize].iter().copied()
-    }
-
-    /// The headers of this plan for one request.
-    pub(crate) fn render<'a>(&self, values: &'a [PolicyValue], fill: &Fill<'a>) -> Headers<'a> {
-        let mut out = Headers::new();
-        for (name, src) in self.entries() {
-            let value = |id: ValueId| values.get(id as usize).map(Value::Policy);
-            let v = match src {
-                Src::Policy(id) => value(id),
-                Src::Origin => fill.origin.map(Value::Origin),
-                Src::RequestMethod => Some(Value::RequestMethod(fill.request_method)),
-                Src::RequestHeaders => {
-                    out.push_mirrored(name, fill.request_headers);
-                    None
-                }
-                Src::FirstRequestHeaders => fill
-                    .request_headers
-                    .first()
-                    .map(|f| Value::RequestHeaders { index: 0, value: f }),
-                Src::IfPrivateNetwork(id) => value(id).filter(|_| fill.private_network),
-            };
-            if let Some(v) = v {
-                out.push(name, v);
-            }
-        }
-        out
-    }
 }
 
 /// The methods a policy allows.

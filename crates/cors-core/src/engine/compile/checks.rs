@@ -2,7 +2,7 @@
 //! preset-specific keys. Every problem names the field, the value and a fix.
 
 use crate::config::{Config, Preset};
-use crate::error::{ConfigError, Warning, WarningKind};
+use crate::error::{ConfigError, ConfigErrorKind, Warning, WarningKind};
 use crate::headers::is_token;
 
 use super::policy::PolicyInput;
@@ -54,7 +54,7 @@ fn validate_tokens(prefix: &str, key: &str, values: &[String], p: &mut Problems)
                 v,
                 "not a valid HTTP token (letters, digits and !#$%&'*+-.^_`|~ only): it would put a forbidden byte into a response header",
                 "remove spaces, commas, quotes and control characters; list each name separately",
-            ));
+            ).with_kind(ConfigErrorKind::InvalidToken));
         }
     }
 }
@@ -87,7 +87,7 @@ pub(crate) fn check_policy(prefix: &str, input: &PolicyInput<'_>, cfg: &Config, 
             "*",
             "\"*\" cannot be combined with allow_credentials: browsers refuse a wildcard on credentialed requests, and reflecting instead would let every site read your users' data",
             "list the allowed values explicitly, or (if you really mean it) set dangerously_allow_credentials_with_wildcards = true",
-        ))
+        ).with_kind(ConfigErrorKind::Conflict))
     };
     for (key, is_wild) in [
         ("allow_origins", input.any_origin),
@@ -107,28 +107,37 @@ pub(crate) fn check_preset_keys(cfg: &Config, p: &mut Problems) {
     let starlette = cfg.preset == Preset::Starlette;
     if let Some(s) = cfg.preflight_status {
         if starlette {
-            p.error(ConfigError::new(
-                "preflight_status",
-                s.to_string(),
-                "the starlette preset always answers 200",
-                "remove preflight_status, or use preset = \"standard\"",
-            ));
+            p.error(
+                ConfigError::new(
+                    "preflight_status",
+                    s.to_string(),
+                    "the starlette preset always answers 200",
+                    "remove preflight_status, or use preset = \"standard\"",
+                )
+                .with_kind(ConfigErrorKind::Conflict),
+            );
         } else if !(200..=299).contains(&s) {
-            p.error(ConfigError::new(
-                "preflight_status",
-                s.to_string(),
-                "a preflight succeeds only with a 2xx status",
-                "use 204 (default) or 200",
-            ));
+            p.error(
+                ConfigError::new(
+                    "preflight_status",
+                    s.to_string(),
+                    "a preflight succeeds only with a 2xx status",
+                    "use 204 (default) or 200",
+                )
+                .with_kind(ConfigErrorKind::OutOfRange),
+            );
         }
     }
     if cfg.block_disallowed && starlette {
-        p.error(ConfigError::new(
-            "block_disallowed",
-            "true",
-            "Starlette never blocks requests",
-            "use preset = \"standard\"",
-        ));
+        p.error(
+            ConfigError::new(
+                "block_disallowed",
+                "true",
+                "Starlette never blocks requests",
+                "use preset = \"standard\"",
+            )
+            .with_kind(ConfigErrorKind::Conflict),
+        );
     }
 }
 
@@ -138,11 +147,14 @@ pub(crate) fn check_rule_has_origins(i: usize, rule: &crate::config::RuleConfig,
         && rule.allow_origin_patterns.is_empty()
         && rule.allow_origin_regex.is_empty()
     {
-        p.error(ConfigError::new(
-            format!("rules[{i}]"),
-            rule.name.clone().unwrap_or_default(),
-            "a rule must say which origins it applies to",
-            "add allow_origins, allow_origin_patterns or allow_origin_regex to the rule",
-        ));
+        p.error(
+            ConfigError::new(
+                format!("rules[{i}]"),
+                rule.name.clone().unwrap_or_default(),
+                "a rule must say which origins it applies to",
+                "add allow_origins, allow_origin_patterns or allow_origin_regex to the rule",
+            )
+            .with_kind(ConfigErrorKind::InvalidValue),
+        );
     }
 }

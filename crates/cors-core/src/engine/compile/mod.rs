@@ -75,10 +75,11 @@ pub(crate) fn compile(
     let (inputs, parsed) = resolve_rules(cfg, global_methods, &mut p);
     let credentials: Vec<bool> = inputs.iter().map(|i| i.credentials).collect();
     lint_origins(&parsed, &credentials, predicate.is_some(), &mut p);
-    let fst = cfg
-        .allow_origins_file
-        .as_ref()
-        .and_then(|path| FstOrigins::open(path).map_err(|e| p.error(e)).ok());
+    let fst = cfg.allow_origins_file.as_ref().and_then(|path| {
+        FstOrigins::open(path)
+            .map_err(|e| p.error(e.with_kind(crate::ConfigErrorKind::Io)))
+            .ok()
+    });
     if !p.errors.is_empty() {
         return Err(ConfigErrors(p.errors));
     }
@@ -188,6 +189,7 @@ fn compile_policies(
                     "this value cannot be sent in a response header",
                     "remove control characters and non-ASCII bytes from methods and header names",
                 )
+                .with_kind(crate::ConfigErrorKind::InvalidToken)
             })?;
         policies.push(compiled);
     }

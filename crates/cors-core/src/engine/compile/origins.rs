@@ -2,7 +2,7 @@
 //! the origin index.
 
 use crate::config::Config;
-use crate::error::{ConfigError, WarningKind};
+use crate::error::{ConfigError, ConfigErrorKind, WarningKind};
 use crate::index::{full_match, GlobalOrigins, RegexGroup, StaticIndex};
 use crate::lint::{lint, LintInput};
 use crate::origin::{parse_configured_origin, ParsedConfigOrigin};
@@ -68,7 +68,7 @@ pub(crate) fn parse_rule_origins(
                 s,
                 format!("not a valid regular expression: {}", e.to_string().lines().last().unwrap_or("")),
                 "Rust regex syntax has no look-around or back-references; prefer allow_origin_patterns for subdomains",
-            )),
+            ).with_kind(ConfigErrorKind::InvalidRegex)),
         }
     }
     out
@@ -87,12 +87,15 @@ fn parse_any(keys: &OriginKeys<'_>, p: &mut Problems) -> bool {
     }
     let field = format!("{}allow_origins", keys.prefix);
     if !keys.global {
-        p.error(ConfigError::new(
-            field,
-            "*",
-            "a rule cannot allow every origin",
-            "put \"*\" in the global allow_origins, or list the rule's origins",
-        ));
+        p.error(
+            ConfigError::new(
+                field,
+                "*",
+                "a rule cannot allow every origin",
+                "put \"*\" in the global allow_origins, or list the rule's origins",
+            )
+            .with_kind(ConfigErrorKind::Conflict),
+        );
         return false;
     }
     if keys.origins.len() > 1 {
@@ -102,7 +105,8 @@ fn parse_any(keys: &OriginKeys<'_>, p: &mut Problems) -> bool {
                 keys.origins.join(", "),
                 "\"*\" cannot be mixed with a list of origins",
                 "use [\"*\"] alone to allow every origin, or list the origins without \"*\"",
-            ),
+            )
+            .with_kind(ConfigErrorKind::Conflict),
             WarningKind::Other,
         );
     }
@@ -181,6 +185,7 @@ pub(crate) fn build_index(
             format!("the regexes together are too large: {e}"),
             "use allow_origin_patterns or fewer regexes",
         )
+        .with_kind(ConfigErrorKind::InvalidRegex)
     };
     statics.rule_regexes = RegexGroup::build(rule_regexes).map_err(too_large)?;
     statics.no_rules =

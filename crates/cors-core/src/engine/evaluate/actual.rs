@@ -4,7 +4,7 @@
 //!
 //! [Fetch §3.2.3 HTTP responses]: https://fetch.spec.whatwg.org/#http-responses
 
-use crate::decision::{Actual, Decision, Reasons};
+use crate::decision::{Actual, Decision, Headers, Reasons};
 use crate::engine::plan::{CompiledPolicy, Fill};
 use crate::engine::Engine;
 use crate::request::RequestView;
@@ -38,7 +38,7 @@ pub(super) fn answer<'a>(
     Decision::Actual(Actual {
         cors,
         allowed,
-        headers: plan.map(|p| p.render(&e.values, &fill)).unwrap_or_default(),
+        headers: plan.map_or_else(Headers::default, |p| Headers::new(p, &e.values, fill)),
         // The response depends on the Origin header whatever it is, so
         // caches must key on it ([Fetch §3.2.5 CORS protocol and HTTP caches]).
         //

@@ -28,18 +28,21 @@ use lookup::Found;
 /// The `Vary` token of every response that depends on the origin.
 pub(crate) const VARY_ORIGIN: &str = "Origin";
 
-/// The decision, and the rule and entry that admitted the origin.
+/// The decision; `matched` is set to the rule and entry that admitted the
+/// origin.
 pub(crate) fn evaluate<'a>(
     e: &'a Engine,
     req: &'a RequestView<'a>,
     answer: Option<crate::decision::OriginCheck>,
-) -> (Decision<'a>, Option<OriginMatch>) {
+    matched_out: &mut Option<OriginMatch>,
+) -> Decision<'a> {
     let found = lookup::lookup(e, req, answer);
     let matched = match found.found {
-        Found::Pending(origin) => return (Decision::Pending(PendingCheck { origin }), None),
+        Found::Pending(origin) => return Decision::Pending(PendingCheck { origin }),
         Found::Allowed(m) => Some(m),
         Found::Denied => None,
     };
+    *matched_out = matched;
     let global = e.policies.len() - 1;
     let policy = &e.policies[matched.map_or(global, |m| m.rule)];
     // Only a well-formed origin that matched is ever reflected.
@@ -56,14 +59,13 @@ pub(crate) fn evaluate<'a>(
         && echo.is_none()
     {
         reasons.add(Reason::WebSocketOriginNotAllowed);
-        return (reject(reasons), matched);
+        return reject(reasons);
     }
-    let d = if req.is_preflight() {
+    if req.is_preflight() {
         preflight::answer(e, req, policy, echo, reasons)
     } else {
         actual::answer(e, req, policy, echo, reasons)
-    };
-    (d, matched)
+    }
 }
 
 /// `403` without calling the application.

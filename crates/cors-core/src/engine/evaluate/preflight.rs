@@ -2,7 +2,7 @@
 //! and Starlette 1.10.0's. Each checks the request, then fills the policy's
 //! preflight plan (made at compile time) with the request's facts.
 
-use crate::decision::{Decision, Preflight, Reason, Reasons};
+use crate::decision::{Decision, Headers, Preflight, Reason, Reasons};
 use crate::engine::plan::{CompiledPolicy, Fill, PreflightProcedure};
 use crate::engine::Engine;
 use crate::headers::is_token;
@@ -83,7 +83,7 @@ fn fetch<'a>(
     Preflight {
         allowed: ok,
         status,
-        headers: plan.render(&e.values, &fill),
+        headers: Headers::new(plan, &e.values, fill),
         body: "",
         content_type: None,
         reasons,
@@ -135,7 +135,7 @@ fn starlette<'a>(
             true => e.behavior.preflight_ok_status,
             false => e.behavior.preflight_denied_status,
         },
-        headers: policy.preflight_ok.render(&e.values, &fill),
+        headers: Headers::new(&policy.preflight_ok, &e.values, fill),
         body,
         content_type: Some("text/plain; charset=utf-8"),
         reasons,
