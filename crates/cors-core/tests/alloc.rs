@@ -58,7 +58,7 @@ fn evaluation_allocates_nothing() {
             let simple = || {
                 let view = RequestView::new(b"GET").with_origin(origin);
                 let d = cors.evaluate(&view);
-                std::hint::black_box(&d);
+                std::hint::black_box(read_all(&d));
                 assert!(matches!(d, Decision::Actual(_)));
             };
             assert_eq!(
@@ -73,7 +73,7 @@ fn evaluation_allocates_nothing() {
                     .with_request_headers(b"content-type, x-token, X-Request-Id")
                     .with_request_private_network(b"true");
                 let d = cors.evaluate(&view);
-                std::hint::black_box(&d);
+                std::hint::black_box(read_all(&d));
                 assert!(matches!(d, Decision::Preflight(_)));
             };
             assert_eq!(
@@ -83,6 +83,13 @@ fn evaluation_allocates_nothing() {
             );
         }
     }
+}
+
+/// Reads every header value, as an adapter does (values are resolved as
+/// they are read, so reading is part of what must not allocate).
+fn read_all(d: &Decision<'_>) -> usize {
+    d.headers()
+        .map_or(0, |h| h.iter().map(|(_, v)| v.as_bytes().len()).sum())
 }
 
 #[test]
