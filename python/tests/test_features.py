@@ -68,13 +68,36 @@ def test_public_attributes_match_starlette() -> None:
 # ------------------------------------------------------------- validation
 
 
-def test_lints_are_warnings_in_the_starlette_preset() -> None:
-    with pytest.warns(CORSConfigWarning, match="evilexample.com"):
-        CORSMiddleware(trivial_app(), allow_origin_regex="https://.*example.com")
+def test_lints_are_logged_not_warned_in_the_starlette_preset(caplog: pytest.LogCaptureFixture) -> None:
+    # Starlette emits no warning for these: neither does the drop-in (a
+    # project running its tests with warnings as errors must not break).
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with caplog.at_level(logging.WARNING, logger="fastcors"):
+            CORSMiddleware(trivial_app(), allow_origin_regex="https://.*example.com")
+            mw = CORSMiddleware(trivial_app(), allow_origins=["https://example.com/"])
+    assert isinstance(mw, CORSMiddleware)
+    lines = [r for r in caplog.records if r.name == "fastcors" and r.levelno == logging.WARNING]
+    assert any("evilexample.com" in r.getMessage() for r in lines)
+    assert any("allow_origins[0]" in r.getMessage() for r in lines)
+
+
+def test_lints_are_warnings_when_asked_or_strict() -> None:
     with pytest.warns(CORSConfigWarning) as record:
-        mw = CORSMiddleware(trivial_app(), allow_origins=["https://example.com/"])
+        CORSMiddleware(trivial_app(), allow_origin_regex="https://.*example.com", warn=True)
+    assert any("evilexample.com" in str(w.message) for w in record)
+    assert all(w.filename == __file__ for w in record)  # reported at the caller's line
+    with pytest.warns(CORSConfigWarning) as record:
+        mw = CORSMiddleware(trivial_app(), allow_origins=["https://example.com/"], warn=True)
     assert any(w.message.field.startswith("allow_origins") for w in record)  # type: ignore[union-attr]
     assert isinstance(mw, CORSMiddleware)
+    with pytest.warns(CORSConfigWarning, match="evilexample.com"):
+        CORSMiddleware(trivial_app(), allow_origin_regex=r"https://.*example\.com", strict=True)
+    with pytest.warns(CORSConfigWarning, match="evilexample.com"):
+        CORSMiddleware.from_config(trivial_app(), {"allow_origin_regex": [r"https://.*example\.com"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        CORSMiddleware(trivial_app(), allow_origin_regex=r"https://.*example\.com", strict=True, warn=False)
 
 
 def test_errors_in_the_standard_preset_name_parameter_and_value() -> None:
@@ -131,7 +154,7 @@ def test_invalid_python_regex_raises_like_starlette() -> None:
 
 def test_string_instead_of_list_warns() -> None:
     with pytest.warns(CORSConfigWarning, match="not a list"):
-        mw = CORSMiddleware(trivial_app(), allow_origins="https://a.example")
+        mw = CORSMiddleware(trivial_app(), allow_origins="https://a.example", warn=True)
     assert acao(call(mw, "GET", [("origin", "https://a.example")])) == b"https://a.example"
     assert acao(call(mw, "GET", [("origin", "https://a.exampl")])) is None
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import inspect
 import json
 import logging
@@ -19,6 +21,7 @@ except ImportError:  # pragma: no cover - plain ASGI without anyio: asyncio only
     anyio = None  # type: ignore[assignment]
 
 from . import _native
+from ._compat import Headers, MutableHeaders, PlainTextResponse, Response, raw_headers
 from ._errors import CORSConfigError, CORSConfigWarning
 from ._regex import to_rust
 
@@ -51,6 +54,37 @@ SAFELISTED_HEADERS: set[str] = set(_native.STARLETTE_SAFELISTED_HEADERS)
 
 _RESPOND = 0
 _PENDING = 1
+_COMPAT = 2
+_COMPAT_RESULT = (_COMPAT,)
+
+
+def _compat_entry(scope: Scope, send: Send) -> tuple[int]:
+    """The per-request entry point of an instance that runs Starlette's
+    methods in Python (a subclass overriding them, or changed attributes):
+    ``__call__`` sees ``(2,)`` and dispatches as Starlette does."""
+    return _COMPAT_RESULT
+
+
+async def _discard(message: Message) -> None:
+    """A ``send`` for evaluations that only build a response."""
+
+
+#: Starlette 1.10.0's overridable methods. Overriding ``__call__`` alone
+#: keeps the native path (its ``super().__call__`` is the native one).
+HOOKS = ("__call__", "is_allowed_origin", "preflight_response", "simple_response", "send", "allow_explicit_origin")
+
+#: The answer of an async ``origin_predicate`` obtained before Starlette's
+#: (synchronous) methods run for the request: ``(origin, answer)``.
+_ANSWER: contextvars.ContextVar[Optional[tuple[str, Optional[bool]]]] = contextvars.ContextVar(
+    "fastcors_answer", default=None
+)
+
+#: Public attributes computed from others at construction (Starlette does
+#: not recompute them either).
+_DERIVED = ("allow_all_origins", "allow_all_headers", "preflight_explicit_allow_origin", "simple_headers",
+            "preflight_headers")
+_PUBLIC = ("allow_origins", "allow_methods", "allow_headers", "allow_credentials", "allow_origin_regex",
+           "allow_private_network") + _DERIVED
 _STARLETTE_PARAMS = (
     "allow_origins",
     "allow_methods",
@@ -215,26 +249,148 @@ def _log_rejection(kind: str, origin: str, reasons: list[str], suppressed: int) 
     logger.debug("CORS %s rejected for origin %r: %s%s", kind, origin, "; ".join(reasons), extra)
 
 
-def _as_list(name: str, value: Any) -> list[str]:
+def _as_list(name: str, value: Any, lints: Optional[list[CORSConfigWarning]] = None) -> list[str]:
     """A parameter as a list, like Starlette iterates it. A bare string is a
     configuration mistake (Starlette would test substrings): it is taken as
-    one entry, with a warning."""
+    one entry, with a lint."""
     if value is None:
         return []
     if isinstance(value, str):
-        warnings.warn(
-            CORSConfigWarning(
-                f"{name} = {value!r}: a string, not a list of strings; Starlette would test "
-                f"substrings of it. fastcors treats it as [{value!r}]",
-                "Other",
-                name,
-                value,
-                f"write {name}=[{value!r}]",
-            ),
-            stacklevel=4,
+        lint = CORSConfigWarning(
+            f"{name} = {value!r}: a string, not a list of strings; Starlette would test "
+            f"substrings of it. fastcors treats it as [{value!r}]",
+            "Other",
+            name,
+            value,
+            f"write {name}=[{value!r}]",
         )
+        if lints is None:
+            _emit([lint], True, 4)
+        else:
+            lints.append(lint)
         return [value]
     return [v for v in value]
+
+
+def _emit(lints: Iterable[CORSConfigWarning], as_warnings: bool, stacklevel: int) -> None:
+    """Configuration lints: ``CORSConfigWarning`` warnings, or WARNING lines
+    on the ``fastcors`` logger (the drop-in: Starlette warns about nothing)."""
+    for lint in lints:
+        if as_warnings:
+            warnings.warn(lint, stacklevel=stacklevel + 1)  # counted from the caller of _emit
+        else:
+            logger.warning("CORS configuration: %s", lint)
+
+
+class _LiveList(list):  # type: ignore[type-arg]
+    """A list attribute whose in-place changes reach the middleware (as an
+    assignment of the changed list would)."""
+
+    __slots__ = ("_changed",)
+
+    def __init__(self, items: Iterable[Any], changed: Callable[[list[Any]], None]) -> None:
+        super().__init__(items)
+        self._changed = changed
+
+    def _mutator(name: str) -> Any:  # type: ignore[misc]
+        method = getattr(list, name)
+
+        @functools.wraps(method)
+        def wrapper(self: _LiveList, *args: Any, **kwargs: Any) -> Any:
+            before = list(self)
+            out = method(self, *args, **kwargs)
+            try:
+                self._changed(self)
+            except BaseException:
+                list.__init__(self, before)  # refused: the list is left as it was
+                raise
+            return self if name == "__iadd__" else out
+
+        return wrapper
+
+    for _name in ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "__setitem__",
+                  "__delitem__", "__iadd__", "__imul__"):
+        locals()[_name] = _mutator(_name)
+    del _name, _mutator
+
+    def __reduce__(self) -> Any:
+        return (list, (list(self),))
+
+
+def _given(value: Any, as_list: list[str]) -> Any:
+    """An argument as Starlette keeps it (a one-shot iterable as its list)."""
+    return value if isinstance(value, (list, tuple, set, frozenset)) else as_list
+
+
+def _python_pattern(regexes: Any) -> Optional[re.Pattern[str]]:
+    """Rust regexes (from a file or ``from_config``) as the compiled Python
+    pattern Starlette's attribute holds, when Python can compile them."""
+    if not regexes:
+        return None
+    items = [regexes] if isinstance(regexes, str) else list(regexes)
+    try:
+        return re.compile(items[0] if len(items) == 1 else "|".join(f"(?:{r})" for r in items))
+    except re.error:
+        return None
+
+
+class _LiveDict(dict):  # type: ignore[type-arg]
+    """A dict attribute (``simple_headers``, ``preflight_headers``) whose
+    in-place changes reach the middleware."""
+
+    __slots__ = ("_changed",)
+
+    def __init__(self, items: Any, changed: Callable[[dict[Any, Any]], None]) -> None:
+        super().__init__(items)
+        self._changed = changed
+
+    def _mutator(name: str) -> Any:  # type: ignore[misc]
+        method = getattr(dict, name)
+
+        @functools.wraps(method)
+        def wrapper(self: _LiveDict, *args: Any, **kwargs: Any) -> Any:
+            before = dict(self)
+            out = method(self, *args, **kwargs)
+            try:
+                self._changed(self)
+            except BaseException:
+                dict.clear(self)
+                dict.update(self, before)  # refused: the dict is left as it was
+                raise
+            return self if name == "__ior__" else out
+
+        return wrapper
+
+    for _name in ("__setitem__", "__delitem__", "update", "pop", "popitem", "clear", "setdefault", "__ior__"):
+        locals()[_name] = _mutator(_name)
+    del _name, _mutator
+
+    def __reduce__(self) -> Any:
+        return (dict, (dict(self),))
+
+
+class _Attr:
+    """One of Starlette's public attributes: reads the stored value;
+    assigning goes through ``CORSMiddleware._assign``."""
+
+    __slots__ = ("name",)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: Optional[type] = None) -> Any:
+        if obj is None:
+            return self
+        try:
+            return obj.__dict__["_attrs"][self.name]
+        except KeyError:
+            raise AttributeError(self.name) from None
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj._assign(self.name, value)
+
+    def __delete__(self, obj: Any) -> None:
+        raise AttributeError(f"{self.name}: CORSMiddleware's attributes cannot be deleted")
 
 
 class CORSMiddleware:
@@ -290,11 +446,13 @@ class CORSMiddleware:
         check_websocket_origin: Optional[bool] = None,
         cors_on_errors: bool = False,
         block_disallowed: bool = False,
+        warn: Optional[bool] = None,
     ) -> None:
-        origins = _as_list("allow_origins", allow_origins)
-        methods = _as_list("allow_methods", allow_methods)
-        headers = _as_list("allow_headers", allow_headers)
-        expose = _as_list("expose_headers", expose_headers)
+        lints: list[CORSConfigWarning] = []
+        origins = _as_list("allow_origins", allow_origins, lints)
+        methods = _as_list("allow_methods", allow_methods, lints)
+        headers = _as_list("allow_headers", allow_headers, lints)
+        expose = _as_list("expose_headers", expose_headers, lints)
 
         compiled_regex: Optional[re.Pattern[str]] = None
         if allow_origin_regex is not None:
@@ -312,7 +470,7 @@ class CORSMiddleware:
             "allow_private_network": bool(allow_private_network),
         }
         if allow_origin_patterns:
-            config["allow_origin_patterns"] = _as_list("allow_origin_patterns", allow_origin_patterns)
+            config["allow_origin_patterns"] = _as_list("allow_origin_patterns", allow_origin_patterns, lints)
         rule_list = [r.to_config() if isinstance(r, Rule) else dict(r) for r in rules]
         if rule_list:
             config["rules"] = rule_list
@@ -328,6 +486,14 @@ class CORSMiddleware:
         if block_disallowed:
             config["block_disallowed"] = True
 
+        # Starlette's attributes hold the arguments as given (a tuple stays a
+        # tuple); lists become live lists.
+        given = {
+            "allow_origins": _given(allow_origins, origins),
+            "allow_methods": ALL_METHODS if "*" in methods else _given(allow_methods, methods),
+            "allow_credentials": allow_credentials,
+            "allow_private_network": allow_private_network,
+        }
         self._setup(
             app,
             config,
@@ -335,6 +501,9 @@ class CORSMiddleware:
             compiled_regex=compiled_regex,
             origin_predicate=origin_predicate,
             cors_on_errors=cors_on_errors,
+            warn=warn,
+            lints=lints,
+            given=given,
         )
 
     # ----------------------------------------------------------------- set-up
@@ -348,57 +517,96 @@ class CORSMiddleware:
         compiled_regex: Optional[re.Pattern[str]] = None,
         origin_predicate: Optional[OriginPredicate] = None,
         cors_on_errors: bool = False,
+        warn: Optional[bool] = None,
+        lints: Iterable[CORSConfigWarning] = (),
+        given: Optional[Mapping[str, Any]] = None,
     ) -> None:
         self.app = app
         self._origin_predicate = origin_predicate
         self._cors_on_errors = bool(cors_on_errors)
-        self._python_regex: Optional[re.Pattern[str]] = None
-
-        translated: Optional[str] = None
-        if compiled_regex is not None and regex_source is not None:
-            translated = to_rust(regex_source)
-            if translated is None:
-                self._python_regex = compiled_regex
-            else:
-                config["allow_origin_regex"] = [translated]
-
         if origin_predicate is not None and not callable(origin_predicate):
             raise CORSConfigError(
                 f"origin_predicate = {origin_predicate!r}: not callable",
                 [],
             )
+        # Starlette's methods run in Python for subclasses overriding them
+        # (decided once per class) and after a change of an attribute the
+        # native plan cannot follow (decided per instance).
+        self._diverged = False
+        engine, regex = self._compile(config, regex_source, compiled_regex)
+        as_warnings = warn if warn is not None else engine.preset != "starlette"
+        _emit(lints, as_warnings, 3)
+        _emit(self._lints(engine, regex_source, config), as_warnings, 3)
+        self._warn = warn
+        self.origins = Origins(engine, self)
+        self._install(engine, regex)
+        # Extras Starlette's own algorithm knows nothing about.
+        self._has_extras = bool(
+            origin_predicate is not None
+            or config.get("allow_origin_patterns")
+            or config.get("rules")
+            or config.get("allow_origins_file")
+        )
+        self._set_attributes(config, compiled_regex, given or {})
 
+    def _compile(
+        self, config: dict[str, Any], regex_source: Optional[str], compiled_regex: Optional[re.Pattern[str]]
+    ) -> tuple[_native.Engine, Optional[re.Pattern[str]]]:
+        """Builds the engine for ``config`` plus ``allow_origin_regex`` in
+        Python syntax (``regex_source``, compiled by Python as
+        ``compiled_regex``); returns it with the Python pattern that must run
+        beside it (``None``: none). Nothing is kept until it succeeded."""
+        cfg = dict(config)
+        translated: Optional[str] = None
+        python_regex: Optional[re.Pattern[str]] = None
+        if compiled_regex is not None and regex_source is not None:
+            translated = to_rust(regex_source)
+            if translated is None:
+                python_regex = compiled_regex
+            else:
+                cfg["allow_origin_regex"] = [translated]
         try:
-            engine = self._build_engine(config)
+            engine = self._build_engine(cfg, python_regex)
         except CORSConfigError as exc:
             # A pattern Python accepts but the Rust engine cannot build (size
             # limits): keep Python's re for it.
             if translated is not None and any(e.kind == "InvalidRegex" for e in exc.errors):
-                config.pop("allow_origin_regex", None)
-                translated = None
-                self._python_regex = compiled_regex
-                engine = self._build_engine(config)
+                cfg.pop("allow_origin_regex", None)
+                translated, python_regex = None, compiled_regex
+                engine = self._build_engine(cfg, python_regex)
             else:
                 raise
-        self._engine = engine
-        self._http = engine.http  # the per-request entry point, bound once
-        self._checks_websocket = engine.websocket_checked
-        self._origin_check_timeout = engine.origin_check_timeout
+        self._config = config
+        self._regex_source = regex_source
+        self._compiled_regex = compiled_regex
+        self._translated = translated
+        return engine, python_regex
 
+    def _lints(self, engine: _native.Engine, regex_source: Optional[str],
+               config: Mapping[str, Any]) -> list[CORSConfigWarning]:
+        out = []
         for kind, fld, value, message, hint in engine.warnings:
-            if translated is not None and regex_source is not None and value == translated:
+            if self._translated is not None and regex_source is not None and value == self._translated:
                 value = regex_source  # name the pattern as the user wrote it
             text = f"{fld} = {value!r}: {message}" + (f" (hint: {hint})" if hint else "")
-            warnings.warn(CORSConfigWarning(text, kind, fld, value, hint), stacklevel=4)
+            out.append(CORSConfigWarning(text, kind, fld, value, hint))
+        return out
 
-        self.origins = Origins(engine, self)
-        self._set_attributes(config, compiled_regex)
+    def _install(self, engine: _native.Engine, python_regex: Optional[re.Pattern[str]]) -> None:
+        """Makes ``engine`` the one later requests use."""
+        self._python_regex = python_regex
+        self._checks_websocket = engine.websocket_checked
+        self._origin_check_timeout = engine.origin_check_timeout
+        self._engine = engine
+        self.origins._engine = engine
+        # The per-request entry point, bound once.
+        self._http = _compat_entry if self._diverged or type(self)._starlette_methods else engine.http
 
-    def _build_engine(self, config: dict[str, Any]) -> _native.Engine:
+    def _build_engine(self, config: dict[str, Any], python_regex: Optional[re.Pattern[str]]) -> _native.Engine:
         external = self._origin_predicate is not None
         predicate: Optional[Callable[[str], bool]] = None
-        if not external and self._python_regex is not None:
-            predicate = self._python_regex.fullmatch  # type: ignore[assignment]
+        if not external and python_regex is not None:
+            predicate = python_regex.fullmatch  # type: ignore[assignment]
         return _call(
             _native.Engine,
             # default=str: a value JSON cannot carry reaches the engine as a
@@ -410,26 +618,140 @@ class CORSMiddleware:
             log=_log_rejection,
         )
 
-    def _set_attributes(self, config: dict[str, Any], compiled_regex: Optional[re.Pattern[str]]) -> None:
-        """Starlette's public attributes, as the engine computes them."""
-        attrs = self._engine.starlette_attributes
+    def _set_attributes(self, config: Mapping[str, Any], compiled_regex: Optional[re.Pattern[str]],
+                        given: Mapping[str, Any]) -> None:
+        """Starlette's public attributes: the arguments as given where
+        Starlette keeps them, the rest as the engine computes them."""
+        attrs = dict(self._engine.starlette_attributes)
         methods: Collection[str] = attrs["allow_methods"]
         if "*" in (config.get("allow_methods") or ()):
             methods = ALL_METHODS  # Starlette's attribute is its ALL_METHODS tuple
-        self._allow_origins: Collection[str] = attrs["allow_origins"]
-        self.allow_methods: Collection[str] = methods
-        self.allow_headers: list[str] = attrs["allow_headers"]
-        self.allow_all_origins: bool = attrs["allow_all_origins"]
-        self.allow_all_headers: bool = attrs["allow_all_headers"]
-        self.allow_credentials: bool = attrs["allow_credentials"]
-        self.preflight_explicit_allow_origin: bool = attrs["preflight_explicit_allow_origin"]
-        self.allow_origin_regex: Optional[re.Pattern[str]] = compiled_regex
-        self.allow_private_network: bool = attrs["allow_private_network"]
-        self.simple_headers: dict[str, str] = dict(attrs["simple_headers"])
-        self.preflight_headers: dict[str, str] = dict(attrs["preflight_headers"])
+        if compiled_regex is None:
+            compiled_regex = _python_pattern(config.get("allow_origin_regex"))
+        values: dict[str, Any] = {
+            "allow_origins": attrs["allow_origins"],
+            "allow_methods": methods,
+            "allow_headers": attrs["allow_headers"],
+            "allow_all_origins": attrs["allow_all_origins"],
+            "allow_all_headers": attrs["allow_all_headers"],
+            "allow_credentials": attrs["allow_credentials"],
+            "preflight_explicit_allow_origin": attrs["preflight_explicit_allow_origin"],
+            "allow_origin_regex": compiled_regex,
+            "allow_private_network": attrs["allow_private_network"],
+            "simple_headers": dict(attrs["simple_headers"]),
+            "preflight_headers": dict(attrs["preflight_headers"]),
+        }
+        values.update(given)
+        for name in ("allow_origins", "allow_methods", "allow_headers", "simple_headers", "preflight_headers"):
+            values[name] = self._live(name, values[name])
+        self.__dict__["_attrs"] = values
+
+    def _live(self, name: str, value: Any) -> Any:
+        """A list attribute as a live list (in-place changes take effect)."""
+        if isinstance(value, (_LiveList, _LiveDict)):
+            changed = value._changed
+            if isinstance(changed, functools.partial) and changed.func == self._assign and changed.args == (name,):
+                return value  # already this attribute's live value
+        if isinstance(value, list):
+            return _LiveList(value, functools.partial(self._assign, name))
+        if isinstance(value, dict):
+            return _LiveDict(value, functools.partial(self._assign, name))
+        return value
 
     def _origins_changed(self) -> None:
-        self._allow_origins = list(self._engine.origins_list())
+        self._attrs["allow_origins"] = self._live("allow_origins", list(self._engine.origins_list()))
+
+    # ------------------------------------------------ assigning attributes
+
+    def _assign(self, name: str, value: Any) -> None:
+        """``mw.<name> = value`` for one of Starlette's public attributes.
+
+        In the ``starlette`` preset the change means what it means to
+        Starlette's class, which reads its attributes on every request and
+        never recomputes one from another: ``allow_origins`` and
+        ``allow_origin_regex`` change the engine (atomically; nothing derives
+        from them), any other attribute makes this instance run Starlette's
+        algorithm in Python over the attributes. In other presets
+        ``allow_origins``, ``allow_methods``, ``allow_headers``,
+        ``allow_credentials``, ``allow_origin_regex`` and
+        ``allow_private_network`` rebuild the engine (atomically: requests
+        see the old policy or the new one) and every derived attribute is
+        recomputed; assigning a derived one is an ``AttributeError``."""
+        if "_engine" not in self.__dict__:  # before __init__ ran (a subclass' own __init__)
+            self.__dict__.setdefault("_attrs", {})[name] = value
+            return
+        starlette = self._engine.preset == "starlette"
+        if name in _DERIVED and not starlette:
+            raise AttributeError(
+                f"{name} is computed from the other settings in the {self._engine.preset!r} preset and "
+                f"cannot be assigned; assign allow_origins, allow_methods, allow_headers, allow_credentials, "
+                f"allow_origin_regex or allow_private_network instead"
+            )
+        if name == "allow_origin_regex":
+            self._assign_regex(value)
+            return
+        if name == "allow_origins":
+            if isinstance(value, str) or not isinstance(value, Iterable):
+                raise TypeError(f"allow_origins = {value!r}: expected a collection of origins")
+            entries = list(value)
+            if starlette:
+                # Starlette's own test: membership in the list.
+                _call(self._engine.origins_replace, [o for o in entries if o != "*"])
+            else:
+                self._reconfigure({"allow_origins": entries})
+            self._attrs["allow_origins"] = self._live("allow_origins", value if isinstance(value, (list, tuple, set, frozenset)) else entries)
+            return
+        if starlette:
+            if name in ("allow_methods", "allow_headers") and isinstance(value, Iterable) and not isinstance(value, str):
+                value = self._live(name, value if isinstance(value, (list, tuple, set, frozenset)) else list(value))
+            elif name in ("simple_headers", "preflight_headers"):
+                value = self._live(name, value)
+            self._attrs[name] = value
+            if not self._diverged:
+                self._diverged = True
+                self._http = _compat_entry
+            return
+        if name in ("allow_methods", "allow_headers"):
+            self._reconfigure({name: _as_list(name, value)})
+        elif name in ("allow_credentials", "allow_private_network"):
+            if not isinstance(value, bool):
+                raise TypeError(f"{name} = {value!r}: expected True or False")
+            self._reconfigure({name: value})
+        else:  # pragma: no cover - every public attribute is handled above
+            raise AttributeError(name)
+
+    def _assign_regex(self, value: Any) -> None:
+        if value is None:
+            source, compiled = None, None
+        elif isinstance(value, re.Pattern):
+            source, compiled = value.pattern, value
+        elif isinstance(value, str):
+            source, compiled = value, re.compile(value)
+        else:
+            raise TypeError(f"allow_origin_regex = {value!r}: expected a str, a compiled re.Pattern or None")
+        # The new pattern replaces every regex (a file's Rust ones too).
+        self._reconfigure({"allow_origin_regex": []}, regex=(source, compiled))
+        self._attrs["allow_origin_regex"] = compiled
+
+    def _reconfigure(self, changes: Mapping[str, Any],
+                     regex: Optional[tuple[Optional[str], Optional[re.Pattern[str]]]] = None) -> None:
+        """Rebuilds the engine with ``changes`` and swaps it in at once; the
+        origins and patterns changed at run time are kept."""
+        config = dict(self._config)
+        any_origin = "*" in (config.get("allow_origins") or ())
+        config["allow_origins"] = list(self._engine.origins_list()) + (["*"] if any_origin else [])
+        config["allow_origin_patterns"] = list(self._engine.patterns_list())
+        config.update(changes)
+        source, compiled = regex if regex is not None else (self._regex_source, self._compiled_regex)
+        engine, python_regex = self._compile(config, source, compiled)
+        # Lints of the new configuration are reported as at construction.
+        as_warnings = self._warn if self._warn is not None else engine.preset != "starlette"
+        _emit(self._lints(engine, source, config), as_warnings, 4)
+        self._install(engine, python_regex)
+        if self._engine.preset != "starlette":
+            keep = {"allow_origin_regex": compiled if compiled is not None else _python_pattern(
+                config.get("allow_origin_regex"))}
+            self._set_attributes(config, keep["allow_origin_regex"], {})
 
     # --------------------------------------------------------- constructors
 
@@ -441,13 +763,14 @@ class CORSMiddleware:
         *,
         origin_predicate: Optional[OriginPredicate] = None,
         cors_on_errors: bool = False,
+        warn: Optional[bool] = None,
     ) -> CORSMiddleware:
         """Builds the middleware from a mapping in cors-core's configuration
         model (the keys of the TOML/JSON files; regexes use Rust syntax).
         Without a ``preset`` key the ``standard`` preset applies."""
         normalized = json.loads(_call(_native.config_normalize, json.dumps(dict(config))))
         mw = cls.__new__(cls)
-        mw._setup(app, normalized, origin_predicate=origin_predicate, cors_on_errors=cors_on_errors)
+        mw._setup(app, normalized, origin_predicate=origin_predicate, cors_on_errors=cors_on_errors, warn=warn)
         return mw
 
     @classmethod
@@ -458,13 +781,14 @@ class CORSMiddleware:
         *,
         origin_predicate: Optional[OriginPredicate] = None,
         cors_on_errors: bool = False,
+        warn: Optional[bool] = None,
     ) -> CORSMiddleware:
         """Builds the middleware from a TOML or JSON file (by extension) in
         cors-core's configuration model. Usable as a factory:
         ``app.add_middleware(CORSMiddleware.from_file, path="cors.toml")``."""
         config = json.loads(_call(_native.config_from_file, os.fspath(path)))
         mw = cls.__new__(cls)
-        mw._setup(app, config, origin_predicate=origin_predicate, cors_on_errors=cors_on_errors)
+        mw._setup(app, config, origin_predicate=origin_predicate, cors_on_errors=cors_on_errors, warn=warn)
         return mw
 
     @classmethod
@@ -475,6 +799,7 @@ class CORSMiddleware:
         *,
         origin_predicate: Optional[OriginPredicate] = None,
         cors_on_errors: bool = False,
+        warn: Optional[bool] = None,
     ) -> CORSMiddleware:
         """Builds the middleware from ``CORS_*`` variables (``CORS_ALLOW_ORIGINS``,
         ``CORS_PRESET``, ...; lists are JSON or comma-separated) of ``environ``
@@ -483,21 +808,46 @@ class CORSMiddleware:
         pairs = [(k, v) for k, v in env.items() if k.startswith("CORS_")]
         config = json.loads(_call(_native.config_from_env, pairs))
         mw = cls.__new__(cls)
-        mw._setup(app, config, origin_predicate=origin_predicate, cors_on_errors=cors_on_errors)
+        mw._setup(app, config, origin_predicate=origin_predicate, cors_on_errors=cors_on_errors, warn=warn)
         return mw
 
     # ------------------------------------------------------ Starlette's API
 
-    @property
-    def allow_origins(self) -> Collection[str]:
-        """The exact origins allowed (updated by :attr:`origins` changes);
-        assigning replaces them."""
-        return self._allow_origins
+    # Starlette's public attributes (see _assign for what assigning does).
+    allow_origins: Collection[str] = _Attr()  # type: ignore[assignment]
+    allow_methods: Collection[str] = _Attr()  # type: ignore[assignment]
+    allow_headers: Collection[str] = _Attr()  # type: ignore[assignment]
+    allow_all_origins: bool = _Attr()  # type: ignore[assignment]
+    allow_all_headers: bool = _Attr()  # type: ignore[assignment]
+    allow_credentials: bool = _Attr()  # type: ignore[assignment]
+    allow_origin_regex: Optional[re.Pattern[str]] = _Attr()  # type: ignore[assignment]
+    allow_private_network: bool = _Attr()  # type: ignore[assignment]
+    preflight_explicit_allow_origin: bool = _Attr()  # type: ignore[assignment]
+    simple_headers: dict[str, str] = _Attr()  # type: ignore[assignment]
+    preflight_headers: dict[str, str] = _Attr()  # type: ignore[assignment]
 
-    @allow_origins.setter
-    def allow_origins(self, value: Collection[str]) -> None:
-        self.origins.replace([o for o in _as_list("allow_origins", value) if o != "*"])
-        self._allow_origins = value
+    #: Which of Starlette's methods (:data:`HOOKS`) this class overrides.
+    _overrides: frozenset[str] = frozenset()
+    #: Whether requests are dispatched by Starlette's ``__call__`` in Python.
+    _starlette_methods = False
+    #: Whether the default ``preflight_response`` / ``send`` must run
+    #: Starlette's algorithm in Python (they call overridden methods).
+    _python_preflight = False
+    _python_send = False
+    #: Whether ``simple_response`` wraps ``send`` with ``self.send``.
+    _wraps_send = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Finds, once per class, which of Starlette's methods the class
+        overrides: a class overriding none (or only ``__call__``) keeps the
+        native path; the others pay only the Python calls they need."""
+        super().__init_subclass__(**kwargs)
+        overrides = frozenset(name for name in HOOKS if getattr(cls, name) is not getattr(CORSMiddleware, name))
+        cls._overrides = overrides
+        cls._starlette_methods = bool(overrides - {"__call__"})
+        cls._python_preflight = "is_allowed_origin" in overrides
+        cls._python_send = bool(overrides & {"is_allowed_origin", "allow_explicit_origin"})
+        cls._wraps_send = cls._python_send or "send" in overrides
 
     @property
     def preset(self) -> str:
@@ -505,11 +855,17 @@ class CORSMiddleware:
         return str(self._engine.preset)
 
     def is_allowed_origin(self, origin: str) -> bool:
-        """Whether actual requests from ``origin`` get CORS headers. An origin
-        only an async ``origin_predicate`` can judge counts as allowed only
-        once its answer is cached."""
+        """Starlette's ``is_allowed_origin``: whether actual requests from
+        ``origin`` get CORS headers. An origin only an async
+        ``origin_predicate`` can judge counts as allowed once its answer is
+        known (cached, or asked for the request being served)."""
+        if self._diverged:
+            return self._starlette_is_allowed_origin(origin)
         if self._engine.is_allowed_origin(origin):
             return True
+        answered = _ANSWER.get()
+        if answered is not None and answered[0] == origin:
+            return bool(answered[1])
         if self._python_regex is not None and self._origin_predicate is not None:
             # The regex runs in Python next to an external predicate: hand its
             # (deterministic) "allowed" to the engine, as a request would
@@ -517,6 +873,179 @@ class CORSMiddleware:
             if self._python_regex.fullmatch(origin) is not None:
                 return bool(self._engine.is_allowed_origin(origin, True))
         return False
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        """Starlette's ``preflight_response``: the answer to a preflight, as
+        a Starlette ``PlainTextResponse`` (fastcors' stand-in without
+        Starlette). Evaluated natively unless the class overrides
+        ``is_allowed_origin`` (or an attribute was changed): then it is
+        Starlette's algorithm, calling ``self.is_allowed_origin``."""
+        if self._diverged or self._python_preflight:
+            return self._starlette_preflight_response(request_headers)
+        scope = {"type": "http", "method": "OPTIONS", "headers": raw_headers(request_headers)}
+        result = self._decided(scope, _discard)
+        if result.__class__ is not tuple:  # not a preflight to the engine: Starlette's own answer
+            return self._starlette_preflight_response(request_headers)
+        _, status, headers, body = result
+        plain = any(k == b"content-type" and v.startswith(b"text/plain") for k, v in headers)
+        response = (PlainTextResponse if plain else Response)(body, status_code=status)
+        response.raw_headers = list(headers)
+        return response
+
+    async def simple_response(self, scope: Scope, receive: Receive, send: Send, request_headers: Headers) -> None:
+        """Starlette's ``simple_response``: calls the application with a
+        ``send`` adding the CORS headers (natively, unless the class
+        overrides ``send``, ``is_allowed_origin`` or ``allow_explicit_origin``:
+        then ``self.send``, as Starlette does)."""
+        if self._diverged or self._wraps_send:
+            send = functools.partial(self.send, send=send, request_headers=request_headers)
+            await self.app(scope, receive, send)
+            return
+        actual = {"type": "http", "method": "GET", "headers": raw_headers(request_headers)}
+        wrapped = self._decided(actual, send)
+        if wrapped.__class__ is tuple:  # refused (block_disallowed)
+            _, status, headers, body = wrapped
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        if self._cors_on_errors:
+            await self._call_guarded(scope, receive, wrapped)
+        else:
+            await self.app(scope, receive, wrapped)
+
+    async def send(self, message: Message, send: Send, request_headers: Headers) -> None:
+        """Starlette's ``send``: adds the CORS headers to
+        ``http.response.start`` and passes every message to ``send``."""
+        if self._diverged or self._python_send:
+            await self._starlette_send(message, send, request_headers)
+            return
+        if message["type"] != "http.response.start":
+            await send(message)
+            return
+        actual = {"type": "http", "method": "GET", "headers": raw_headers(request_headers)}
+        wrapped = self._decided(actual, send)
+        await (send if wrapped.__class__ is tuple else wrapped)(message)
+
+    @staticmethod
+    def allow_explicit_origin(headers: MutableHeaders, origin: str) -> None:
+        """Starlette's ``allow_explicit_origin``: reflects ``origin`` and adds
+        ``Origin`` to ``Vary``."""
+        headers["Access-Control-Allow-Origin"] = origin
+        headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])
+
+    # ------------------------------------- Starlette's algorithm, in Python
+
+    async def _starlette_call(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Starlette's ``__call__`` for an ``http`` scope: dispatches to the
+        (possibly overridden) ``preflight_response`` and ``simple_response``."""
+        method = scope["method"]
+        headers = Headers(scope=scope)
+        origin = headers.get("origin")
+        token = None
+        if origin is not None and self._origin_predicate is not None:
+            # Starlette's methods are synchronous: an async predicate is asked
+            # here, once, and its answer used by them for this request.
+            pending = self._engine.http(scope, _discard)
+            if pending.__class__ is tuple and pending[0] == _PENDING:
+                token = _ANSWER.set((pending[1], await self._judge(pending[1])))
+        try:
+            if origin is not None and method == "OPTIONS" and "access-control-request-method" in headers:
+                response = self.preflight_response(request_headers=headers)
+                await response(scope, receive, send)
+                return
+            await self.simple_response(scope, receive, send, request_headers=headers)
+        finally:
+            if token is not None:
+                _ANSWER.reset(token)
+
+    def _decided(self, scope: Scope, send: Send) -> Any:
+        """The engine's final answer for ``scope`` (a pending origin judged
+        with the answer already obtained for the request, or synchronously)."""
+        result = self._engine.http(scope, send)
+        if result.__class__ is tuple and result[0] == _PENDING:
+            answered = _ANSWER.get()
+            if answered is not None and answered[0] == result[1]:
+                answer = answered[1]
+            else:
+                try:
+                    answer = self._judge_sync(result[1])
+                except Exception:
+                    logger.exception("origin_predicate failed for %r; the origin is treated as not allowed",
+                                     result[1])
+                    answer = None
+            result = self._engine.http_resume(scope, send, answer)
+        return result
+
+    def _starlette_is_allowed_origin(self, origin: str) -> bool:
+        """Starlette's ``is_allowed_origin`` over the attributes, then
+        fastcors' extras (patterns, rules, predicate) if configured."""
+        if self.allow_all_origins:
+            return True
+        if self.allow_origin_regex is not None and self.allow_origin_regex.fullmatch(origin):
+            return True
+        if origin in self.allow_origins:
+            return True
+        return self._has_extras and bool(self._engine.is_allowed_origin(origin))
+
+    def _starlette_preflight_response(self, request_headers: Headers) -> Response:
+        """Starlette 1.10.0's ``preflight_response``, line for line."""
+        requested_origin = request_headers["origin"]
+        requested_method = request_headers["access-control-request-method"]
+        requested_headers = request_headers.get("access-control-request-headers")
+        requested_private_network = request_headers.get("access-control-request-private-network")
+
+        headers = dict(self.preflight_headers)
+        failures: list[str] = []
+
+        if self.is_allowed_origin(origin=requested_origin):
+            if self.preflight_explicit_allow_origin:
+                headers["Access-Control-Allow-Origin"] = requested_origin
+        else:
+            failures.append("origin")
+
+        if requested_method not in self.allow_methods:
+            failures.append("method")
+
+        if self.allow_all_headers and requested_headers is not None:
+            headers["Access-Control-Allow-Headers"] = requested_headers
+        elif requested_headers is not None:
+            for header in [h.lower() for h in requested_headers.split(",")]:
+                if header.strip() not in self.allow_headers:
+                    failures.append("headers")
+                    break
+
+        if requested_private_network is not None:
+            if self.allow_private_network:
+                headers["Access-Control-Allow-Private-Network"] = "true"
+            else:
+                failures.append("private-network")
+
+        if failures:
+            failure_text = "Disallowed CORS " + ", ".join(failures)
+            return PlainTextResponse(failure_text, status_code=400, headers=headers)
+
+        return PlainTextResponse("OK", status_code=200, headers=headers)
+
+    async def _starlette_send(self, message: Message, send: Send, request_headers: Headers) -> None:
+        """Starlette 1.10.0's ``send``, line for line."""
+        if message["type"] != "http.response.start":
+            await send(message)
+            return
+
+        message.setdefault("headers", [])
+        headers = MutableHeaders(scope=message)
+        origin = request_headers.get("Origin")
+        if origin is not None:
+            headers.update(self.simple_headers)
+
+        if origin is not None and self.allow_all_origins and self.allow_credentials:
+            self.allow_explicit_origin(headers, origin)
+        elif origin is not None and not self.allow_all_origins and self.is_allowed_origin(origin=origin):
+            self.allow_explicit_origin(headers, origin)
+        else:
+            headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])
+
+        await send(message)
 
     def explain(
         self,
@@ -583,6 +1112,9 @@ class CORSMiddleware:
                 if result[0] == _PENDING:
                     answer = await self._judge(result[1])
                     result = self._engine.http_resume(scope, send, answer)
+                elif result[0] == _COMPAT:
+                    await self._starlette_call(scope, receive, send)
+                    return
                 if result.__class__ is tuple:
                     _, status, headers, body = result
                     await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -667,7 +1199,7 @@ class CORSMiddleware:
             await send({"type": "websocket.close", "code": 1008, "reason": "origin not allowed"})
 
     def __repr__(self) -> str:
-        origins = list(getattr(self, "_allow_origins", ()))
+        origins = list(self.__dict__.get("_attrs", {}).get("allow_origins", ()))
         preset = self.preset if hasattr(self, "_engine") else "?"
         return f"{type(self).__name__}(preset={preset!r}, allow_origins={origins!r})"
 
