@@ -5,7 +5,9 @@ Nothing of Starlette is committed: the sdist is found (``$FASTCORS_STARLETTE_SDI
 a directory or ``.tar.gz``; else ``/tmp/sl/starlette-1.10.0``; else the pip
 cache of a previous run) or downloaded with ``pip download`` from the package
 registry, and the files are written to ``tests/_starlette_suite/`` (ignored by
-git)::
+git), with Starlette's pytest settings (the ``[tool.pytest.ini_options]``
+table of its pyproject.toml, whose ``filterwarnings`` makes every warning an
+error)::
 
     python tests/starlette_suite.py          # prints the extracted test file's path
 """
@@ -25,7 +27,8 @@ CACHE = HERE / "_starlette_suite" / "_sdist"
 ORIGINAL_IMPORT = "from starlette.middleware.cors import CORSMiddleware\n"
 NEW_IMPORT = "from fastcors import CORSMiddleware\n"
 FILES = ("tests/__init__.py", "tests/conftest.py", "tests/types.py", "tests/middleware/__init__.py",
-         "tests/middleware/test_cors.py")
+         "tests/middleware/test_cors.py", "pyproject.toml")
+PYTEST_SECTION = "[tool.pytest.ini_options]"
 
 
 def _sdist_tarball() -> Path:
@@ -74,6 +77,8 @@ def extract() -> Path:
     sources = _read_sources()
     for rel, data in sources.items():
         text = data.decode("utf-8")
+        if rel == "pyproject.toml":
+            text = pytest_settings(text)
         if rel.endswith("test_cors.py"):
             if text.count(ORIGINAL_IMPORT) != 1:
                 raise RuntimeError("test_cors.py: the CORSMiddleware import line was not found exactly once")
@@ -81,9 +86,27 @@ def extract() -> Path:
         dest = OUT / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(text, encoding="utf-8")
-    # Keep pytest from picking up fastcors' own conftest/ini for this tree.
-    (OUT / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n", encoding="utf-8")
+    # Starlette's own pytest settings (its pyproject.toml's
+    # [tool.pytest.ini_options], verbatim: warnings are errors) also keep
+    # pytest from picking up fastcors' configuration for this tree.
+    stale = OUT / "pytest.ini"
+    if stale.exists():
+        stale.unlink()
     return OUT / "tests/middleware/test_cors.py"
+
+
+def pytest_settings(pyproject: str) -> str:
+    """The ``[tool.pytest.ini_options]`` table of Starlette's pyproject.toml,
+    unchanged, as a pyproject.toml of its own."""
+    start = pyproject.find("\n" + PYTEST_SECTION + "\n")
+    if start < 0:
+        raise RuntimeError(f"pyproject.toml: no {PYTEST_SECTION} table")
+    body = pyproject[start + 1:]
+    nxt = body.find("\n[", len(PYTEST_SECTION))
+    section = body if nxt < 0 else body[: nxt + 1]
+    if '"error"' not in section:
+        raise RuntimeError("Starlette's pytest settings no longer turn warnings into errors")
+    return section
 
 
 if __name__ == "__main__":
