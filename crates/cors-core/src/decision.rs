@@ -23,7 +23,7 @@
 use std::fmt;
 
 use crate::origin::MalformedOrigin;
-use crate::plan::{Fill, Plan, Src, ValueId};
+use crate::plan::{Fill, Plan, Src};
 pub use crate::value::{HeaderName, PolicyValue, Value};
 
 /// Most header fields a plan lays out: the seven CORS headers and `Vary`.
@@ -106,42 +106,40 @@ impl<'a> Iterator for HeadersIter<'a> {
     type Item = (HeaderName, Value<'a>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let (&(name, src), rest) = self.entries.split_first()?;
-            if src == Src::RequestHeaders {
-                // One field per non-empty request field, each mirrored whole.
-                if let Some(v) = self.next_mirrored() {
-                    return Some((name, v));
+        while let Some((&(name, src), rest)) = self.entries.split_first() {
+            let fill = &self.fill;
+            let value = match src {
+                Src::Policy(id) => self.values.get(id as usize).map(Value::Policy),
+                Src::Origin => fill.origin.map(Value::Origin),
+                Src::RequestMethod => Some(Value::RequestMethod(fill.request_method)),
+                Src::FirstRequestHeaders => fill
+                    .request_headers
+                    .first()
+                    .map(|f| Value::RequestHeaders { index: 0, value: f }),
+                Src::IfPrivateNetwork(id) if fill.private_network => {
+                    self.values.get(id as usize).map(Value::Policy)
                 }
-                self.entries = rest;
-                self.mirror = 0;
-                continue;
-            }
+                Src::IfPrivateNetwork(_) => None,
+                // One field per non-empty request field, each mirrored whole:
+                // stay on this entry until they are all out.
+                Src::RequestHeaders => match self.next_mirrored() {
+                    Some(v) => return Some((name, v)),
+                    None => {
+                        self.mirror = 0;
+                        None
+                    }
+                },
+            };
             self.entries = rest;
-            if let Some(v) = self.resolve(src) {
+            if let Some(v) = value {
                 return Some((name, v));
             }
         }
+        None
     }
 }
 
 impl<'a> HeadersIter<'a> {
-    fn resolve(&self, src: Src) -> Option<Value<'a>> {
-        let fill = &self.fill;
-        let policy = |id: ValueId| self.values.get(id as usize).map(Value::Policy);
-        match src {
-            Src::Policy(id) => policy(id),
-            Src::Origin => fill.origin.map(Value::Origin),
-            Src::RequestMethod => Some(Value::RequestMethod(fill.request_method)),
-            Src::FirstRequestHeaders => fill
-                .request_headers
-                .first()
-                .map(|f| Value::RequestHeaders { index: 0, value: f }),
-            Src::IfPrivateNetwork(id) => policy(id).filter(|_| fill.private_network),
-            Src::RequestHeaders => None,
-        }
-    }
-
     fn next_mirrored(&mut self) -> Option<Value<'a>> {
         while let Some(f) = self.fill.request_headers.get(self.mirror) {
             let index = self.mirror as u32;

@@ -87,11 +87,14 @@ impl AllowedHeaders {
         }
         // A listed name is a token (checked at build time), so an item
         // equal to one needs no token check of its own.
+        // Browsers send the names lowercased, as they are stored: an exact
+        // comparison first, a case-insensitive one only if that fails.
         let listed = item.len() <= self.longest
-            && self
-                .names
-                .iter()
-                .any(|n| n.as_bytes().eq_ignore_ascii_case(item));
+            && (self.names.iter().any(|n| n.as_bytes() == item)
+                || self
+                    .names
+                    .iter()
+                    .any(|n| n.as_bytes().eq_ignore_ascii_case(item)));
         if listed {
             Ok(())
         } else if is_token(item) {
