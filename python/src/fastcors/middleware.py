@@ -418,6 +418,17 @@ class CORSMiddleware:
       (see the README for exactly what this does to your error handlers).
     * ``block_disallowed`` (``strict`` only): answer 403 to actual requests
       from disallowed origins without calling the application.
+    * ``warn``: configuration lints as ``CORSConfigWarning`` warnings
+      (``True``) or as WARNING lines on the ``fastcors`` logger (``False``);
+      by default logged in the ``starlette`` preset (Starlette warns about
+      nothing) and warned with ``strict=True``.
+
+    Starlette's methods (``is_allowed_origin``, ``preflight_response``,
+    ``simple_response``, ``send``, ``allow_explicit_origin``) can be
+    overridden as on Starlette's class; a class overriding none of them (or
+    only ``__call__``) keeps the native path. Starlette's public attributes
+    can be read and assigned (see ``_assign``; lists and dicts also change in
+    place).
 
     Runtime changes: :attr:`origins` (``mw.origins.add(...)``). Diagnostics:
     :meth:`explain`; rejections are logged on the ``fastcors`` logger at
