@@ -200,6 +200,7 @@ def strict_wire(mw: Any) -> list[Any]:
     return out
 
 
+@pytest.mark.filterwarnings("ignore::fastcors.CORSConfigWarning")  # strict lints ("null", credentials)
 @pytest.mark.parametrize(
     "name,value",
     [

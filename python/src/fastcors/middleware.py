@@ -85,6 +85,7 @@ _DERIVED = ("allow_all_origins", "allow_all_headers", "preflight_explicit_allow_
             "preflight_headers")
 _PUBLIC = ("allow_origins", "allow_methods", "allow_headers", "allow_credentials", "allow_origin_regex",
            "allow_private_network") + _DERIVED
+_PUBLIC_SET = frozenset(_PUBLIC)
 _STARLETTE_PARAMS = (
     "allow_origins",
     "allow_methods",
@@ -369,30 +370,6 @@ class _LiveDict(dict):  # type: ignore[type-arg]
         return (dict, (dict(self),))
 
 
-class _Attr:
-    """One of Starlette's public attributes: reads the stored value;
-    assigning goes through ``CORSMiddleware._assign``."""
-
-    __slots__ = ("name",)
-
-    def __set_name__(self, owner: type, name: str) -> None:
-        self.name = name
-
-    def __get__(self, obj: Any, objtype: Optional[type] = None) -> Any:
-        if obj is None:
-            return self
-        try:
-            return obj.__dict__["_attrs"][self.name]
-        except KeyError:
-            raise AttributeError(self.name) from None
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        obj._assign(self.name, value)
-
-    def __delete__(self, obj: Any) -> None:
-        raise AttributeError(f"{self.name}: CORSMiddleware's attributes cannot be deleted")
-
-
 class CORSMiddleware:
     """Starlette's ``CORSMiddleware`` with the same parameters and the same
     bytes on the wire, evaluated by the Rust engine cors-core.
@@ -655,7 +632,7 @@ class CORSMiddleware:
         values.update(given)
         for name in ("allow_origins", "allow_methods", "allow_headers", "simple_headers", "preflight_headers"):
             values[name] = self._live(name, values[name])
-        self.__dict__["_attrs"] = values
+        self.__dict__.update(values)
 
     def _live(self, name: str, value: Any) -> Any:
         """A list attribute as a live list (in-place changes take effect)."""
@@ -670,7 +647,7 @@ class CORSMiddleware:
         return value
 
     def _origins_changed(self) -> None:
-        self._attrs["allow_origins"] = self._live("allow_origins", list(self._engine.origins_list()))
+        self.__dict__["allow_origins"] = self._live("allow_origins", list(self._engine.origins_list()))
 
     # ------------------------------------------------ assigning attributes
 
@@ -688,9 +665,6 @@ class CORSMiddleware:
         ``allow_private_network`` rebuild the engine (atomically: requests
         see the old policy or the new one) and every derived attribute is
         recomputed; assigning a derived one is an ``AttributeError``."""
-        if "_engine" not in self.__dict__:  # before __init__ ran (a subclass' own __init__)
-            self.__dict__.setdefault("_attrs", {})[name] = value
-            return
         starlette = self._engine.preset == "starlette"
         if name in _DERIVED and not starlette:
             raise AttributeError(
@@ -710,14 +684,14 @@ class CORSMiddleware:
                 _call(self._engine.origins_replace, [o for o in entries if o != "*"])
             else:
                 self._reconfigure({"allow_origins": entries})
-            self._attrs["allow_origins"] = self._live("allow_origins", value if isinstance(value, (list, tuple, set, frozenset)) else entries)
+            self.__dict__["allow_origins"] = self._live("allow_origins", value if isinstance(value, (list, tuple, set, frozenset)) else entries)
             return
         if starlette:
             if name in ("allow_methods", "allow_headers") and isinstance(value, Iterable) and not isinstance(value, str):
                 value = self._live(name, value if isinstance(value, (list, tuple, set, frozenset)) else list(value))
             elif name in ("simple_headers", "preflight_headers"):
                 value = self._live(name, value)
-            self._attrs[name] = value
+            self.__dict__[name] = value
             if not self._diverged:
                 self._diverged = True
                 self._http = _compat_entry
@@ -742,7 +716,7 @@ class CORSMiddleware:
             raise TypeError(f"allow_origin_regex = {value!r}: expected a str, a compiled re.Pattern or None")
         # The new pattern replaces every regex (a file's Rust ones too).
         self._reconfigure({"allow_origin_regex": []}, regex=(source, compiled))
-        self._attrs["allow_origin_regex"] = compiled
+        self.__dict__["allow_origin_regex"] = compiled
 
     def _reconfigure(self, changes: Mapping[str, Any],
                      regex: Optional[tuple[Optional[str], Optional[re.Pattern[str]]]] = None) -> None:
@@ -824,18 +798,30 @@ class CORSMiddleware:
 
     # ------------------------------------------------------ Starlette's API
 
-    # Starlette's public attributes (see _assign for what assigning does).
-    allow_origins: Collection[str] = _Attr()  # type: ignore[assignment]
-    allow_methods: Collection[str] = _Attr()  # type: ignore[assignment]
-    allow_headers: Collection[str] = _Attr()  # type: ignore[assignment]
-    allow_all_origins: bool = _Attr()  # type: ignore[assignment]
-    allow_all_headers: bool = _Attr()  # type: ignore[assignment]
-    allow_credentials: bool = _Attr()  # type: ignore[assignment]
-    allow_origin_regex: Optional[re.Pattern[str]] = _Attr()  # type: ignore[assignment]
-    allow_private_network: bool = _Attr()  # type: ignore[assignment]
-    preflight_explicit_allow_origin: bool = _Attr()  # type: ignore[assignment]
-    simple_headers: dict[str, str] = _Attr()  # type: ignore[assignment]
-    preflight_headers: dict[str, str] = _Attr()  # type: ignore[assignment]
+    # Starlette's public attributes, plain instance attributes (read at C
+    # speed); assigning one goes through _assign (see __setattr__).
+    allow_origins: Collection[str]
+    allow_methods: Collection[str]
+    allow_headers: Collection[str]
+    allow_all_origins: bool
+    allow_all_headers: bool
+    allow_credentials: bool
+    allow_origin_regex: Optional[re.Pattern[str]]
+    allow_private_network: bool
+    preflight_explicit_allow_origin: bool
+    simple_headers: dict[str, str]
+    preflight_headers: dict[str, str]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _PUBLIC_SET and "_engine" in self.__dict__:
+            self._assign(name, value)
+        else:
+            object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if name in _PUBLIC_SET:
+            raise AttributeError(f"{name}: CORSMiddleware's attributes cannot be deleted")
+        object.__delattr__(self, name)
 
     #: Which of Starlette's methods (:data:`HOOKS`) this class overrides.
     _overrides: frozenset[str] = frozenset()
@@ -889,117 +875,19 @@ class CORSMiddleware:
         """Starlette's ``preflight_response``: the answer to a preflight, as
         a Starlette ``PlainTextResponse`` (fastcors' stand-in without
         Starlette). Evaluated natively unless the class overrides
-        ``is_allowed_origin`` (or an attribute was changed): then it is
-        Starlette's algorithm, calling ``self.is_allowed_origin``."""
-        if self._diverged or self._python_preflight:
-            return self._starlette_preflight_response(request_headers)
-        scope = {"type": "http", "method": "OPTIONS", "headers": raw_headers(request_headers)}
-        result = self._decided(scope, _discard)
-        if result.__class__ is not tuple:  # not a preflight to the engine: Starlette's own answer
-            return self._starlette_preflight_response(request_headers)
-        _, status, headers, body = result
-        plain = any(k == b"content-type" and v.startswith(b"text/plain") for k, v in headers)
-        response = (PlainTextResponse if plain else Response)(body, status_code=status)
-        response.raw_headers = list(headers)
-        return response
+        ``is_allowed_origin`` (or an attribute was changed): then Starlette
+        1.10.0's code, line for line, calling ``self.is_allowed_origin``."""
+        if not (self._diverged or self._python_preflight):
+            scope = {"type": "http", "method": "OPTIONS", "headers": raw_headers(request_headers)}
+            result = self._decided(scope, _discard)
+            # Not a preflight to the engine (no Origin or method): Starlette's code answers.
+            if result.__class__ is tuple:
+                _, status, raw, body = result
+                plain = any(k == b"content-type" and v.startswith(b"text/plain") for k, v in raw)
+                native = (PlainTextResponse if plain else Response)(body, status_code=status)
+                native.raw_headers = list(raw)
+                return native
 
-    async def simple_response(self, scope: Scope, receive: Receive, send: Send, request_headers: Headers) -> None:
-        """Starlette's ``simple_response``: calls the application with a
-        ``send`` adding the CORS headers (natively, unless the class
-        overrides ``send``, ``is_allowed_origin`` or ``allow_explicit_origin``:
-        then ``self.send``, as Starlette does)."""
-        if self._diverged or self._wraps_send:
-            send = functools.partial(self.send, send=send, request_headers=request_headers)
-            await self.app(scope, receive, send)
-            return
-        actual = {"type": "http", "method": "GET", "headers": raw_headers(request_headers)}
-        wrapped = self._decided(actual, send)
-        if wrapped.__class__ is tuple:  # refused (block_disallowed)
-            _, status, headers, body = wrapped
-            await send({"type": "http.response.start", "status": status, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
-        if self._cors_on_errors:
-            await self._call_guarded(scope, receive, wrapped)
-        else:
-            await self.app(scope, receive, wrapped)
-
-    async def send(self, message: Message, send: Send, request_headers: Headers) -> None:
-        """Starlette's ``send``: adds the CORS headers to
-        ``http.response.start`` and passes every message to ``send``."""
-        if self._diverged or self._python_send:
-            await self._starlette_send(message, send, request_headers)
-            return
-        if message["type"] != "http.response.start":
-            await send(message)
-            return
-        actual = {"type": "http", "method": "GET", "headers": raw_headers(request_headers)}
-        wrapped = self._decided(actual, send)
-        await (send if wrapped.__class__ is tuple else wrapped)(message)
-
-    @staticmethod
-    def allow_explicit_origin(headers: MutableHeaders, origin: str) -> None:
-        """Starlette's ``allow_explicit_origin``: reflects ``origin`` and adds
-        ``Origin`` to ``Vary``."""
-        headers["Access-Control-Allow-Origin"] = origin
-        headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])
-
-    # ------------------------------------- Starlette's algorithm, in Python
-
-    async def _starlette_call(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Starlette's ``__call__`` for an ``http`` scope: dispatches to the
-        (possibly overridden) ``preflight_response`` and ``simple_response``."""
-        method = scope["method"]
-        headers = Headers(scope=scope)
-        origin = headers.get("origin")
-        token = None
-        if origin is not None and self._origin_predicate is not None:
-            # Starlette's methods are synchronous: an async predicate is asked
-            # here, once, and its answer used by them for this request.
-            pending = self._engine.http(scope, _discard)
-            if pending.__class__ is tuple and pending[0] == _PENDING:
-                token = _ANSWER.set((pending[1], await self._judge(pending[1])))
-        try:
-            if origin is not None and method == "OPTIONS" and "access-control-request-method" in headers:
-                response = self.preflight_response(request_headers=headers)
-                await response(scope, receive, send)
-                return
-            await self.simple_response(scope, receive, send, request_headers=headers)
-        finally:
-            if token is not None:
-                _ANSWER.reset(token)
-
-    def _decided(self, scope: Scope, send: Send) -> Any:
-        """The engine's final answer for ``scope`` (a pending origin judged
-        with the answer already obtained for the request, or synchronously)."""
-        result = self._engine.http(scope, send)
-        if result.__class__ is tuple and result[0] == _PENDING:
-            answered = _ANSWER.get()
-            if answered is not None and answered[0] == result[1]:
-                answer = answered[1]
-            else:
-                try:
-                    answer = self._judge_sync(result[1])
-                except Exception:
-                    logger.exception("origin_predicate failed for %r; the origin is treated as not allowed",
-                                     result[1])
-                    answer = None
-            result = self._engine.http_resume(scope, send, answer)
-        return result
-
-    def _starlette_is_allowed_origin(self, origin: str) -> bool:
-        """Starlette's ``is_allowed_origin`` over the attributes, then
-        fastcors' extras (patterns, rules, predicate) if configured."""
-        if self.allow_all_origins:
-            return True
-        if self.allow_origin_regex is not None and self.allow_origin_regex.fullmatch(origin):
-            return True
-        if origin in self.allow_origins:
-            return True
-        return self._has_extras and bool(self._engine.is_allowed_origin(origin))
-
-    def _starlette_preflight_response(self, request_headers: Headers) -> Response:
-        """Starlette 1.10.0's ``preflight_response``, line for line."""
         requested_origin = request_headers["origin"]
         requested_method = request_headers["access-control-request-method"]
         requested_headers = request_headers.get("access-control-request-headers")
@@ -1037,10 +925,40 @@ class CORSMiddleware:
 
         return PlainTextResponse("OK", status_code=200, headers=headers)
 
-    async def _starlette_send(self, message: Message, send: Send, request_headers: Headers) -> None:
-        """Starlette 1.10.0's ``send``, line for line."""
+    async def simple_response(self, scope: Scope, receive: Receive, send: Send, request_headers: Headers) -> None:
+        """Starlette's ``simple_response``: calls the application with a
+        ``send`` adding the CORS headers (natively, unless the class
+        overrides ``send``, ``is_allowed_origin`` or ``allow_explicit_origin``:
+        then ``self.send``, as Starlette does)."""
+        if self._diverged or self._wraps_send:
+            send = functools.partial(self.send, send=send, request_headers=request_headers)
+            await self.app(scope, receive, send)
+            return
+        actual = {"type": "http", "method": "GET", "headers": raw_headers(request_headers)}
+        wrapped = self._decided(actual, send)
+        if wrapped.__class__ is tuple:  # refused (block_disallowed)
+            _, status, headers, body = wrapped
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        if self._cors_on_errors:
+            await self._call_guarded(scope, receive, wrapped)
+        else:
+            await self.app(scope, receive, wrapped)
+
+    async def send(self, message: Message, send: Send, request_headers: Headers) -> None:
+        """Starlette's ``send``: adds the CORS headers to
+        ``http.response.start`` and passes every message to ``send``
+        (natively, unless the class overrides ``is_allowed_origin`` or
+        ``allow_explicit_origin``, or an attribute was changed: then
+        Starlette 1.10.0's code, line for line)."""
         if message["type"] != "http.response.start":
             await send(message)
+            return
+        if not (self._diverged or self._python_send):
+            actual = {"type": "http", "method": "GET", "headers": raw_headers(request_headers)}
+            wrapped = self._decided(actual, send)
+            await (send if wrapped.__class__ is tuple else wrapped)(message)
             return
 
         message.setdefault("headers", [])
@@ -1057,6 +975,63 @@ class CORSMiddleware:
             headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])
 
         await send(message)
+
+    @staticmethod
+    def allow_explicit_origin(headers: MutableHeaders, origin: str) -> None:
+        """Starlette's ``allow_explicit_origin``: reflects ``origin`` and adds
+        ``Origin`` to ``Vary``."""
+        headers["Access-Control-Allow-Origin"] = origin
+        headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])
+
+    # ------------------------------------- Starlette's algorithm, in Python
+
+    async def _starlette_call(self, scope: Scope, receive: Receive, send: Send, headers: Headers,
+                              origin: str) -> None:
+        """Starlette's dispatch with an ``origin_predicate``: Starlette's
+        methods are synchronous, so an async predicate is asked here, once,
+        and its answer is what they see for this request."""
+        token = None
+        pending = self._engine.http(scope, _discard)
+        if pending.__class__ is tuple and pending[0] == _PENDING:
+            token = _ANSWER.set((pending[1], await self._judge(pending[1])))
+        try:
+            if scope["method"] == "OPTIONS" and "access-control-request-method" in headers:
+                response = self.preflight_response(request_headers=headers)
+                await response(scope, receive, send)
+                return
+            await self.simple_response(scope, receive, send, request_headers=headers)
+        finally:
+            if token is not None:
+                _ANSWER.reset(token)
+
+    def _decided(self, scope: Scope, send: Send) -> Any:
+        """The engine's final answer for ``scope`` (a pending origin judged
+        with the answer already obtained for the request, or synchronously)."""
+        result = self._engine.http(scope, send)
+        if result.__class__ is tuple and result[0] == _PENDING:
+            answered = _ANSWER.get()
+            if answered is not None and answered[0] == result[1]:
+                answer = answered[1]
+            else:
+                try:
+                    answer = self._judge_sync(result[1])
+                except Exception:
+                    logger.exception("origin_predicate failed for %r; the origin is treated as not allowed",
+                                     result[1])
+                    answer = None
+            result = self._engine.http_resume(scope, send, answer)
+        return result
+
+    def _starlette_is_allowed_origin(self, origin: str) -> bool:
+        """Starlette's ``is_allowed_origin`` over the attributes, then
+        fastcors' extras (patterns, rules, predicate) if configured."""
+        if self.allow_all_origins:
+            return True
+        if self.allow_origin_regex is not None and self.allow_origin_regex.fullmatch(origin):
+            return True
+        if origin in self.allow_origins:
+            return True
+        return self._has_extras and bool(self._engine.is_allowed_origin(origin))
 
     def explain(
         self,
@@ -1124,7 +1099,18 @@ class CORSMiddleware:
                     answer = await self._judge(result[1])
                     result = self._engine.http_resume(scope, send, answer)
                 elif result[0] == _COMPAT:
-                    await self._starlette_call(scope, receive, send)
+                    # Starlette's own dispatch (a subclass overriding its
+                    # methods, or an instance whose attributes changed).
+                    headers = Headers(scope=scope)
+                    origin = headers.get("origin")
+                    if origin is not None and self._origin_predicate is not None:
+                        await self._starlette_call(scope, receive, send, headers, origin)
+                    elif origin is not None and scope["method"] == "OPTIONS" and \
+                            "access-control-request-method" in headers:
+                        response = self.preflight_response(request_headers=headers)
+                        await response(scope, receive, send)
+                    else:
+                        await self.simple_response(scope, receive, send, request_headers=headers)
                     return
                 if result.__class__ is tuple:
                     _, status, headers, body = result
@@ -1210,7 +1196,7 @@ class CORSMiddleware:
             await send({"type": "websocket.close", "code": 1008, "reason": "origin not allowed"})
 
     def __repr__(self) -> str:
-        origins = list(self.__dict__.get("_attrs", {}).get("allow_origins", ()))
+        origins = list(self.__dict__.get("allow_origins", ()))
         preset = self.preset if hasattr(self, "_engine") else "?"
         return f"{type(self).__name__}(preset={preset!r}, allow_origins={origins!r})"
 
