@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextvars
 import functools
 import inspect
@@ -207,7 +208,7 @@ class Origins:
         """The exact origins currently allowed."""
         return list(self._engine.origins_list())
 
-    def patterns(self) -> list[str]:
+    def patterns(self) -> builtins.list[str]:
         """The wildcard patterns currently allowed."""
         return list(self._engine.patterns_list())
 
@@ -588,7 +589,7 @@ class CORSMiddleware:
         self._engine = engine
         self.origins._engine = engine
         # The per-request entry point, bound once.
-        self._http = _compat_entry if self._diverged or type(self)._starlette_methods else engine.http
+        self._http: Callable[[Scope, Send], Any] = _compat_entry if self._diverged or type(self)._starlette_methods else engine.http
 
     def _build_engine(self, config: dict[str, Any], python_regex: Optional[re.Pattern[str]]) -> _native.Engine:
         external = self._origin_predicate is not None
@@ -991,7 +992,7 @@ class CORSMiddleware:
         methods are synchronous, so an async predicate is asked here, once,
         and its answer is what they see for this request."""
         token = None
-        pending = self._engine.http(scope, _discard)
+        pending: Any = self._engine.http(scope, _discard)
         if pending.__class__ is tuple and pending[0] == _PENDING:
             token = _ANSWER.set((pending[1], await self._judge(pending[1])))
         try:
@@ -1007,7 +1008,7 @@ class CORSMiddleware:
     def _decided(self, scope: Scope, send: Send) -> Any:
         """The engine's final answer for ``scope`` (a pending origin judged
         with the answer already obtained for the request, or synchronously)."""
-        result = self._engine.http(scope, send)
+        result: Any = self._engine.http(scope, send)
         if result.__class__ is tuple and result[0] == _PENDING:
             answered = _ANSWER.get()
             if answered is not None and answered[0] == result[1]:
@@ -1101,16 +1102,16 @@ class CORSMiddleware:
                 elif result[0] == _COMPAT:
                     # Starlette's own dispatch (a subclass overriding its
                     # methods, or an instance whose attributes changed).
-                    headers = Headers(scope=scope)
-                    origin = headers.get("origin")
+                    request_headers = Headers(scope=scope)
+                    origin = request_headers.get("origin")
                     if origin is not None and self._origin_predicate is not None:
-                        await self._starlette_call(scope, receive, send, headers, origin)
+                        await self._starlette_call(scope, receive, send, request_headers, origin)
                     elif origin is not None and scope["method"] == "OPTIONS" and \
-                            "access-control-request-method" in headers:
-                        response = self.preflight_response(request_headers=headers)
+                            "access-control-request-method" in request_headers:
+                        response = self.preflight_response(request_headers=request_headers)
                         await response(scope, receive, send)
                     else:
-                        await self.simple_response(scope, receive, send, request_headers=headers)
+                        await self.simple_response(scope, receive, send, request_headers=request_headers)
                     return
                 if result.__class__ is tuple:
                     _, status, headers, body = result
@@ -1179,7 +1180,7 @@ class CORSMiddleware:
             raise
 
     async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
-        result = self._engine.websocket(scope)
+        result: Any = self._engine.websocket(scope)
         if result is not None and result[0] == _PENDING:
             # An origin that could not be judged is refused (fail closed).
             result = self._engine.websocket_resume(scope, await self._judge(result[1]))
