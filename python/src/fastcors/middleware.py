@@ -814,7 +814,7 @@ class CORSMiddleware:
     preflight_headers: dict[str, str]
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if name in _PUBLIC_SET and "_engine" in self.__dict__:
+        if name in _PUBLIC_SET and hasattr(self, "_engine"):
             self._assign(name, value)
         else:
             object.__setattr__(self, name, value)
