@@ -633,7 +633,10 @@ class CORSMiddleware:
         values.update(given)
         for name in ("allow_origins", "allow_methods", "allow_headers", "simple_headers", "preflight_headers"):
             values[name] = self._live(name, values[name])
-        self.__dict__.update(values)
+        for name, value in values.items():
+            # object.__setattr__, not __dict__: touching __dict__ would make
+            # every attribute read of the instance (the hot path's) slower.
+            object.__setattr__(self, name, value)
 
     def _live(self, name: str, value: Any) -> Any:
         """A list attribute as a live list (in-place changes take effect)."""
@@ -648,7 +651,7 @@ class CORSMiddleware:
         return value
 
     def _origins_changed(self) -> None:
-        self.__dict__["allow_origins"] = self._live("allow_origins", list(self._engine.origins_list()))
+        object.__setattr__(self, "allow_origins", self._live("allow_origins", list(self._engine.origins_list())))
 
     # ------------------------------------------------ assigning attributes
 
@@ -685,14 +688,15 @@ class CORSMiddleware:
                 _call(self._engine.origins_replace, [o for o in entries if o != "*"])
             else:
                 self._reconfigure({"allow_origins": entries})
-            self.__dict__["allow_origins"] = self._live("allow_origins", value if isinstance(value, (list, tuple, set, frozenset)) else entries)
+            kept = value if isinstance(value, (list, tuple, set, frozenset)) else entries
+            object.__setattr__(self, "allow_origins", self._live("allow_origins", kept))
             return
         if starlette:
             if name in ("allow_methods", "allow_headers") and isinstance(value, Iterable) and not isinstance(value, str):
                 value = self._live(name, value if isinstance(value, (list, tuple, set, frozenset)) else list(value))
             elif name in ("simple_headers", "preflight_headers"):
                 value = self._live(name, value)
-            self.__dict__[name] = value
+            object.__setattr__(self, name, value)
             if not self._diverged:
                 self._diverged = True
                 self._http = _compat_entry
@@ -717,7 +721,7 @@ class CORSMiddleware:
             raise TypeError(f"allow_origin_regex = {value!r}: expected a str, a compiled re.Pattern or None")
         # The new pattern replaces every regex (a file's Rust ones too).
         self._reconfigure({"allow_origin_regex": []}, regex=(source, compiled))
-        self.__dict__["allow_origin_regex"] = compiled
+        object.__setattr__(self, "allow_origin_regex", compiled)
 
     def _reconfigure(self, changes: Mapping[str, Any],
                      regex: Optional[tuple[Optional[str], Optional[re.Pattern[str]]]] = None) -> None:
@@ -1197,7 +1201,7 @@ class CORSMiddleware:
             await send({"type": "websocket.close", "code": 1008, "reason": "origin not allowed"})
 
     def __repr__(self) -> str:
-        origins = list(self.__dict__.get("allow_origins", ()))
+        origins = list(getattr(self, "allow_origins", ()))
         preset = self.preset if hasattr(self, "_engine") else "?"
         return f"{type(self).__name__}(preset={preset!r}, allow_origins={origins!r})"
 
