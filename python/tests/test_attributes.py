@@ -177,6 +177,22 @@ def test_assignment_takes_effect_as_on_starlette(cfg: dict[str, Any], change: An
     assert not failures, f"{len(failures)} differences; first:\n" + "\n".join(failures[:4])
 
 
+def test_origins_starlette_accepts_are_accepted_on_assignment(caplog: pytest.LogCaptureFixture) -> None:
+    app = trivial_app()
+    ref = starlette_cors.CORSMiddleware(app, allow_origins=["https://a.example"])
+    ours = fastcors.CORSMiddleware(app, allow_origins=["https://a.example"])
+    value = ["https://b.example/", "example.com", "https://c.example"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ours.allow_origins = value
+        ref.allow_origins = value
+    assert ours.allow_origins == ref.allow_origins
+    assert any("allow_origins[0]" in r.getMessage() for r in caplog.records if r.name == "fastcors")
+    for origin in ("https://b.example", "https://c.example", "https://a.example"):  # well-formed origins
+        scope = make_scope("GET", [("origin", origin)])
+        assert wire(asyncio.run(run_asgi(ours, scope))) == wire(asyncio.run(run_asgi(ref, scope))), origin
+
+
 def test_untouched_instances_keep_the_native_path() -> None:
     mw = fastcors.CORSMiddleware(trivial_app(), allow_origins=["https://a.example"])
     mw.allow_origins.append("https://b.example")

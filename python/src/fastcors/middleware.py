@@ -685,7 +685,7 @@ class CORSMiddleware:
             entries = list(value)
             if starlette:
                 # Starlette's own test: membership in the list.
-                _call(self._engine.origins_replace, [o for o in entries if o != "*"])
+                self._replace_origins_like_starlette([o for o in entries if o != "*"])
             else:
                 self._reconfigure({"allow_origins": entries})
             kept = value if isinstance(value, (list, tuple, set, frozenset)) else entries
@@ -709,6 +709,29 @@ class CORSMiddleware:
             self._reconfigure({name: value})
         else:  # pragma: no cover - every public attribute is handled above
             raise AttributeError(name)
+
+    def _replace_origins_like_starlette(self, entries: list[Any]) -> None:
+        """Starlette accepts any entry (one no browser origin can equal just
+        never matches): entries the engine refuses are left out, with a lint
+        naming each, instead of failing the assignment."""
+        try:
+            _call(self._engine.origins_replace, entries)
+            return
+        except CORSConfigError as exc:
+            refused = {}
+            for e in exc.errors:
+                index = re.search(r"\[(\d+)\]$", e.field)
+                if index is None:
+                    raise
+                refused[int(index.group(1))] = e
+        lints = [
+            CORSConfigWarning(f"allow_origins[{i}] = {e.value!r}: {e.message}; left out"
+                              + (f" (hint: {e.hint})" if e.hint else ""), e.kind, f"allow_origins[{i}]", e.value,
+                              e.hint)
+            for i, e in sorted(refused.items())
+        ]
+        _emit(lints, bool(self._warn), 5)
+        _call(self._engine.origins_replace, [o for i, o in enumerate(entries) if i not in refused])
 
     def _assign_regex(self, value: Any) -> None:
         if value is None:
