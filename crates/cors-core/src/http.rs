@@ -326,8 +326,10 @@ pub fn preflight_response<B: From<&'static str>>(
     p: &Preflight<'_>,
     request: &HeaderMap,
 ) -> Response<B> {
-    // Sized once, so that the map does not grow while it is filled.
-    let mut map = HeaderMap::with_capacity(p.headers.len() + 2);
+    // Sized once for the most a preflight carries (plus the body's two
+    // fields), so that the map does not grow while it is filled; counting
+    // the fields first would cost a pass over them.
+    let mut map = HeaderMap::with_capacity(crate::decision::MAX_DECISION_HEADERS + 2);
     for (name, value) in owned_fields(&p.headers, request) {
         map.append(header_name(name), value);
     }
