@@ -198,13 +198,22 @@ pub fn model_standard(cfg: &FConfig, req: &Req) -> Expect {
             .map(|i| pick(HEADER_NAMES, *i).to_ascii_lowercase())
             .collect();
         let fields = req.acrh();
-        let mut headers_ok = fields.len() <= 8;
+        // The limits count names and their bytes over all fields, however
+        // the names are split (and how many fields a view keeps).
+        use cors_core::request::{
+            MAX_REQUESTED_HEADER_BYTES, MAX_REQUESTED_HEADER_NAMES, MAX_REQUEST_HEADER_FIELDS,
+        };
+        let mut headers_ok = fields.len() <= MAX_REQUEST_HEADER_FIELDS;
+        let (mut names, mut bytes) = (0, 0);
         for f in &fields {
             for item in f.split(|b| *b == b',') {
                 let item = trim_ows(item);
                 if item.is_empty() {
                     continue;
                 }
+                names += 1;
+                bytes += item.len();
+                headers_ok &= names <= MAX_REQUESTED_HEADER_NAMES && bytes <= MAX_REQUESTED_HEADER_BYTES;
                 let lower = item.to_ascii_lowercase();
                 let ok = is_token(item)
                     && if cfg.any_header {
