@@ -74,7 +74,7 @@ def main() -> None:
         "benchmark": "core",
         "quick": args.quick,
         "machine": machine,
-        "method": "criterion 0.5 (cors-core/benches/evaluate.rs); ids core/<simple|preflight>/<exact|pattern|fst>/<n>; "
+        "method": "criterion 0.5 (crates/cors-core/benches/evaluate.rs); ids core/<simple|preflight>/<exact|pattern|fst>/<n>; "
         "best_ns = fastest sample (batch) per iteration",
         "results": [
             {"kind": r["parts"][1], "index": r["parts"][2], "n": int(r["parts"][3]), **r} for r in core

@@ -3,7 +3,7 @@
     python benches/report.py [--results benches/results]
 
 Writes into the results directory:
-- ``core.svg``: cors-core evaluate (ns/op) against the number of origins or patterns;
+- ``core.svg``: fastcors-core evaluate (ns/op) against the number of origins or patterns;
 - ``adapters.svg``: per-request CORS overhead of each Rust adapter vs its incumbent;
 - ``python_inprocess.svg``: fastcors vs Starlette CORSMiddleware overhead;
 - ``e2e.svg``: end-to-end requests/s, Python and Rust;
@@ -85,7 +85,7 @@ def core_section(core: dict[str, Any], out: str, lines: list[str]) -> None:
         ax.axhline(60 if kind == "simple" else 150, ls="--", color="black", lw=0.8, label="target")
         ax.set_xscale("log")
         ax.set_ylim(bottom=0)
-        ax.set_title(f"cors-core evaluate: {kind}")
+        ax.set_title(f"fastcors-core evaluate: {kind}")
         ax.set_xlabel("origins / patterns configured")
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("ns per evaluation (best sample)")
@@ -94,7 +94,7 @@ def core_section(core: dict[str, Any], out: str, lines: list[str]) -> None:
     fig.savefig(os.path.join(out, "core.svg"))
     plt.close(fig)
 
-    lines += ["### cors-core `evaluate`", "",
+    lines += ["### fastcors-core `evaluate`", "",
               "| request | 1 origin | 100 | 10k | 1M | growth 1→1M | 1 pattern | 100 | 100k | growth 1→100k | fst, 1M |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
     for kind in ("simple", "preflight"):
@@ -350,7 +350,7 @@ def main() -> None:
     lines += targets(core, ad, py, pye)
     if core:
         core_section(core, d, lines)
-        lines += ["![cors-core evaluate](core.svg)", ""]
+        lines += ["![fastcors-core evaluate](core.svg)", ""]
     if ad:
         adapters_section(ad, d, lines)
         lines += ["![Rust adapters](adapters.svg)", ""]

@@ -88,13 +88,13 @@ build() {
     cargo build -q --profile "$PROFILE" -p "cors-$fw" --example "$fw-serve" \
       || echo "warning: $fw-serve example did not build; not measured" >&2
   done
-  cargo bench -q --profile "$PROFILE" -p cors-core --bench evaluate --no-run
+  cargo bench -q --profile "$PROFILE" -p fastcors-core --bench evaluate --no-run
   cargo bench -q --profile "$PROFILE" -p cors-benches --bench axum --bench actix --bench warp --no-run
 }
 
 core_bench() {
   rm -rf "$CARGO_TARGET_DIR/criterion"
-  cargo bench -q --profile "$PROFILE" -p cors-core --bench evaluate -- "${CRIT[@]}" > "$TMP/core-criterion.log"
+  cargo bench -q --profile "$PROFILE" -p fastcors-core --bench evaluate -- "${CRIT[@]}" > "$TMP/core-criterion.log"
   "$BIN_DIR/core-alloc" "${ALLOC[@]}" > "$TMP/core-alloc.json"
 }
 

@@ -10,7 +10,7 @@ fw=${1:-axum}
 port=${2:-8080}
 config=examples/cors.toml
 
-cargo build -q -p cors-cli
+cargo build -q -p fastcors-cli
 cors=${CARGO_TARGET_DIR:-target}/debug/cors
 echo "== cors check $config"
 "$cors" check "$config"

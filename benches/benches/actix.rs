@@ -1,4 +1,4 @@
-//! cors-actix vs actix-cors under actix-web 4, in-process.
+//! fastcors-actix vs actix-cors under actix-web 4, in-process.
 //!
 //! The app (`GET /data`, one trivial handler) is built once with
 //! `actix_web::test::init_service` and called in a loop with

@@ -1,4 +1,4 @@
-//! cors-axum vs tower-http `CorsLayer` under axum 0.8, in-process.
+//! fastcors-axum vs tower-http `CorsLayer` under axum 0.8, in-process.
 //!
 //! An axum `Router` with one trivial handler (`GET /data`) is called in a
 //! loop (`tower::Service::call`, one request built per iteration) on a

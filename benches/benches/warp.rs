@@ -1,4 +1,4 @@
-//! cors-warp vs `warp::cors()` under warp 0.4, in-process.
+//! fastcors-warp vs `warp::cors()` under warp 0.4, in-process.
 //!
 //! The filter (`GET /data`, one trivial handler) is turned into a service
 //! with `warp::service` and called in a loop (one `http::Request` built per
@@ -102,7 +102,7 @@ fn bench(c: &mut Criterion) {
         run(
             c,
             &rt,
-            warp::service(cors_warp::wrap(warp_side::routes(), fastcors(n))),
+            warp::service(fastcors_warp::wrap(warp_side::routes(), fastcors(n))),
             Mode::Fastcors,
             "fastcors",
             n,

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-pub use cors_core;
+pub use fastcors_core;
 
 /// Allowed methods on both sides.
 pub const METHODS: [&str; 3] = ["GET", "POST", "PUT"];
@@ -65,8 +65,8 @@ pub fn probe(n: usize) -> String {
 }
 
 /// The fastcors engine for `n` origins (standard preset, the Rust default).
-pub fn fastcors(n: usize) -> cors_core::Cors {
-    cors_core::Cors::builder()
+pub fn fastcors(n: usize) -> fastcors_core::Cors {
+    fastcors_core::Cors::builder()
         .allow_origins(origins(n))
         .allow_methods(METHODS)
         .allow_headers(HEADERS)
@@ -77,7 +77,7 @@ pub fn fastcors(n: usize) -> cors_core::Cors {
         .expect("fastcors configuration")
 }
 
-/// The same policy as a cors-core configuration file (TOML), for the
+/// The same policy as a fastcors-core configuration file (TOML), for the
 /// example servers.
 pub fn config_toml(n: usize) -> String {
     let list = |v: &[String]| {
@@ -151,7 +151,7 @@ pub mod axum_side {
         let r = Router::new().route("/data", get(data));
         match mode {
             Mode::None => r,
-            Mode::Fastcors => r.layer(cors_axum::CorsLayer::new(fastcors(n))),
+            Mode::Fastcors => r.layer(fastcors_axum::CorsLayer::new(fastcors(n))),
             Mode::Incumbent => r.layer(incumbent(n)),
         }
     }
@@ -184,8 +184,8 @@ pub mod actix_side {
     }
 
     /// The fastcors middleware.
-    pub fn fastcors_mw(n: usize) -> cors_actix::CorsMiddleware {
-        cors_actix::CorsMiddleware::new(fastcors(n))
+    pub fn fastcors_mw(n: usize) -> fastcors_actix::CorsMiddleware {
+        fastcors_actix::CorsMiddleware::new(fastcors(n))
     }
 }
 

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Ok(cfg) = cors_core::Config::from_toml_str(text) {
+    if let Ok(cfg) = fastcors_core::Config::from_toml_str(text) {
         fastcors_fuzz::build_and_probe(cfg);
     }
 });

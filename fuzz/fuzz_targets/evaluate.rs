@@ -6,7 +6,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use arbitrary::Arbitrary;
-use cors_core::Cors;
+use fastcors_core::Cors;
 use fastcors_fuzz::{check_invariants, check_model, model_standard, FConfig, FRequest};
 use libfuzzer_sys::fuzz_target;
 

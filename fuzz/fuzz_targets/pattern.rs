@@ -6,8 +6,8 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use cors_core::origin::{parse_request_origin, OriginRef, RequestOrigin};
-use cors_core::pattern::{OriginPattern, PatternIndex, PortSpec};
+use fastcors_core::origin::{parse_request_origin, OriginRef, RequestOrigin};
+use fastcors_core::pattern::{OriginPattern, PatternIndex, PortSpec};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Debug, Arbitrary)]

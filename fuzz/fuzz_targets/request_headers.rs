@@ -8,7 +8,7 @@
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
-use cors_core::{Cors, Preset};
+use fastcors_core::{Cors, Preset};
 use fastcors_fuzz::{check_invariants, check_model, model_standard, Req};
 use libfuzzer_sys::fuzz_target;
 
@@ -26,7 +26,7 @@ fn fixtures() -> &'static [Fixture] {
                 .allow_origins(["https://a.example"])
                 .allow_methods(["GET", "PUT"])
         };
-        let rule = cors_core::RuleConfig {
+        let rule = fastcors_core::RuleConfig {
             allow_origins: vec!["https://b.example".into()],
             allow_headers: Some(vec!["X-B".into()]),
             ..Default::default()
@@ -97,7 +97,7 @@ fn fixtures() -> &'static [Fixture] {
 trait Dangerous {
     fn config_mut_dangerous(self) -> Self;
 }
-impl Dangerous for cors_core::CorsBuilder {
+impl Dangerous for fastcors_core::CorsBuilder {
     fn config_mut_dangerous(mut self) -> Self {
         self.config_mut()
             .dangerously_allow_credentials_with_wildcards = true;

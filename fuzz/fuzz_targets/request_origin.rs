@@ -3,7 +3,7 @@
 //! round-trips and agrees with the reference parser.
 #![no_main]
 
-use cors_core::origin::{parse_request_origin, RequestOrigin, MAX_ORIGIN_LEN};
+use fastcors_core::origin::{parse_request_origin, RequestOrigin, MAX_ORIGIN_LEN};
 use fastcors_fuzz::{default_port, model_parse};
 use libfuzzer_sys::fuzz_target;
 

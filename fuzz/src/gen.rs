@@ -3,7 +3,7 @@
 //! `request_headers` target.
 
 use arbitrary::Arbitrary;
-use cors_core::Preset;
+use fastcors_core::Preset;
 
 use crate::{default_port, Req};
 
@@ -257,8 +257,8 @@ pub(crate) fn methods_list(m: &Option<Vec<u8>>, any: bool) -> Option<Vec<String>
 }
 
 impl FConfig {
-    pub fn to_config(&self) -> cors_core::Config {
-        let mut c = cors_core::Config {
+    pub fn to_config(&self) -> fastcors_core::Config {
+        let mut c = fastcors_core::Config {
             preset: if self.starlette {
                 Preset::Starlette
             } else {
@@ -308,7 +308,7 @@ impl FConfig {
             if r.null {
                 origins.push("null".into());
             }
-            c.rules.push(cors_core::RuleConfig {
+            c.rules.push(fastcors_core::RuleConfig {
                 allow_origins: origins,
                 allow_methods: methods_list(&r.methods, false),
                 allow_credentials: r.credentials,

@@ -1,8 +1,8 @@
 //! Invariants every decision must satisfy, for every configuration without a
 //! dynamic predicate, in both presets.
 
-use cors_core::origin::parse_request_origin;
-use cors_core::{Cors, Decision, HeaderName, Preset, Value};
+use fastcors_core::origin::parse_request_origin;
+use fastcors_core::{Cors, Decision, HeaderName, Preset, Value};
 
 use crate::req::{is_ctl, same_slice, within};
 use crate::Req;

@@ -3,7 +3,7 @@
 //! simple reference model of the standard preset.
 //!
 //! The model is written from the specification of the standard preset
-//! (SECURITY.md, the Fetch standard), not from cors-core's code: plain string
+//! (SECURITY.md, the Fetch standard), not from fastcors-core's code: plain string
 //! comparisons, no index, no trie, no precomputation. When the engine and the
 //! model disagree, one of them is wrong, and the model is short enough to
 //! check by eye.

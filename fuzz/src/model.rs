@@ -1,12 +1,12 @@
 //! The reference model of the standard preset.
 //!
 //! Written from the specification of the standard preset (SECURITY.md, the
-//! Fetch standard), not from cors-core's code: plain string comparisons, no
+//! Fetch standard), not from fastcors-core's code: plain string comparisons, no
 //! index, no trie, no precomputation.
 
 use std::net::Ipv6Addr;
 
-use cors_core::{Decision, HeaderName};
+use fastcors_core::{Decision, HeaderName};
 
 use crate::gen::{methods_list, pick, HEADER_NAMES};
 use crate::{FConfig, FOrigin, Req};
@@ -200,7 +200,7 @@ pub fn model_standard(cfg: &FConfig, req: &Req) -> Expect {
         let fields = req.acrh();
         // The limits count names and their bytes over all fields, however
         // the names are split (and how many fields a view keeps).
-        use cors_core::request::{
+        use fastcors_core::request::{
             MAX_REQUESTED_HEADER_BYTES, MAX_REQUESTED_HEADER_NAMES, MAX_REQUEST_HEADER_FIELDS,
         };
         let mut headers_ok = fields.len() <= MAX_REQUEST_HEADER_FIELDS;
@@ -213,7 +213,8 @@ pub fn model_standard(cfg: &FConfig, req: &Req) -> Expect {
                 }
                 names += 1;
                 bytes += item.len();
-                headers_ok &= names <= MAX_REQUESTED_HEADER_NAMES && bytes <= MAX_REQUESTED_HEADER_BYTES;
+                headers_ok &=
+                    names <= MAX_REQUESTED_HEADER_NAMES && bytes <= MAX_REQUESTED_HEADER_BYTES;
                 let lower = item.to_ascii_lowercase();
                 let ok = is_token(item)
                     && if cfg.any_header {
@@ -257,7 +258,7 @@ fn trim_ows(mut s: &[u8]) -> &[u8] {
 /// Compares the engine's decision with the model's expectation.
 pub fn check_model(expect: &Expect, req: &Req, d: &Decision<'_>) {
     let origin = req.origins().first().copied().unwrap_or(b"");
-    fn acao_acac<'a>(h: &cors_core::Headers<'a>) -> (Option<&'a [u8]>, Option<&'a [u8]>) {
+    fn acao_acac<'a>(h: &fastcors_core::Headers<'a>) -> (Option<&'a [u8]>, Option<&'a [u8]>) {
         (
             h.get(HeaderName::AllowOrigin),
             h.get(HeaderName::AllowCredentials),

@@ -1,14 +1,14 @@
 //! The configuration targets (`config_json`, `config_toml`): build a loaded
 //! configuration and probe it.
 
-use cors_core::Cors;
+use fastcors_core::Cors;
 
 use crate::{check_invariants, Req};
 
 /// Builds a loaded configuration (never reading files: a fuzzed
 /// `allow_origins_file` could name `/dev/zero`) and, if it builds, evaluates
 /// a handful of requests against the invariants.
-pub fn build_and_probe(mut cfg: cors_core::Config) {
+pub fn build_and_probe(mut cfg: fastcors_core::Config) {
     cfg.allow_origins_file = None;
     // Origins to probe with: the configured ones, as browsers would send them.
     let probes: Vec<Vec<u8>> = cfg

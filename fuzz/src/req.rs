@@ -1,6 +1,6 @@
 //! A request as header fields in order, owning its bytes.
 
-use cors_core::RequestView;
+use fastcors_core::RequestView;
 
 /// A request as header fields in order, owning its bytes.
 #[derive(Debug, Default, Clone)]

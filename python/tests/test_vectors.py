@@ -1,4 +1,4 @@
-"""cors-core's conformance vectors, run through the ASGI layer."""
+"""fastcors-core's conformance vectors, run through the ASGI layer."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def cors_fields(headers: list[tuple[bytes, bytes]]) -> list[list[str]]:
     ]
 
 
-@pytest.mark.skipif(not FILES, reason="cors-core vectors not found (run from the repository)")
+@pytest.mark.skipif(not FILES, reason="fastcors-core vectors not found (run from the repository)")
 @pytest.mark.parametrize("vector", VECTORS)
 def test_vector(vector: dict[str, Any]) -> None:
     config = dict(vector["config"])

@@ -359,9 +359,9 @@ class Backend:
 BACKENDS: list[Backend] = [
     Backend("fastapi", "starlette"),
     Backend("fastapi-strict", "standard"),
-    Backend("axum", "standard", "cors-axum", "axum-serve"),
-    Backend("actix", "standard", "cors-actix", "actix-serve"),
-    Backend("warp", "standard", "cors-warp", "warp-serve"),
+    Backend("axum", "standard", "fastcors-axum", "axum-serve"),
+    Backend("actix", "standard", "fastcors-actix", "actix-serve"),
+    Backend("warp", "standard", "fastcors-warp", "warp-serve"),
 ]
 
 

@@ -38,9 +38,9 @@ fi
 say "cargo build (example servers)"
 build_status=0
 cargo build --keep-going \
-  -p cors-axum --example axum-serve \
-  -p cors-actix --example actix-serve \
-  -p cors-warp --example warp-serve || build_status=$?
+  -p fastcors-axum --example axum-serve \
+  -p fastcors-actix --example actix-serve \
+  -p fastcors-warp --example warp-serve || build_status=$?
 [ "$build_status" = 0 ] || echo "warning: cargo build failed ($build_status); the affected backends will fail" >&2
 
 # ---- The suite. The harness kills what it starts (also on SIGTERM, which

@@ -1,6 +1,6 @@
 //! Allocations per `Cors::evaluate` and the memory of 1M origins.
 //!
-//! cors-testkit's counting global allocator (count and live bytes) wraps the
+//! fastcors-testkit's counting global allocator (count and live bytes) wraps the
 //! system allocator. For each index and size of the core bench it evaluates a
 //! simple and a preflight request (after one warm-up evaluation) and reports
 //! allocations per evaluation. Then it builds 1M origins as the hash set
@@ -14,9 +14,9 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use cors_benches::{origin, HEADERS, METHODS};
-use cors_core::{Config, Cors, RequestView};
-use cors_testkit::alloc::CountingAlloc;
-use cors_testkit::alloc::{live_bytes, Scope};
+use fastcors_core::{Config, Cors, RequestView};
+use fastcors_testkit::alloc::CountingAlloc;
+use fastcors_testkit::alloc::{live_bytes, Scope};
 use serde_json::{json, Value};
 
 #[global_allocator]
@@ -136,7 +136,7 @@ fn main() {
     let (s, p) = measure(&hash, &origin(n / 2));
     drop(hash);
 
-    let fst_bytes = cors_core::build_fst((0..n).map(origin)).unwrap();
+    let fst_bytes = fastcors_core::build_fst((0..n).map(origin)).unwrap();
     let fst_size = fst_bytes.len();
     let path = std::env::temp_dir().join(format!("cors-alloc-{}.fst", std::process::id()));
     std::fs::write(&path, &fst_bytes).unwrap();
@@ -157,7 +157,7 @@ fn main() {
     for i in (0..n).step_by((n / 1000).max(1)) {
         let o = origin(i);
         let v = RequestView::new(b"GET").with_origin(o.as_bytes());
-        if matches!(fst.evaluate(&v), cors_core::Decision::Actual(a) if a.allowed) {
+        if matches!(fst.evaluate(&v), fastcors_core::Decision::Actual(a) if a.allowed) {
             sink += 1;
         }
     }

@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use cors_benches::{fastcors, probe, REQUEST_HEADERS};
-use cors_core::RequestView;
+use fastcors_core::RequestView;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -31,8 +31,8 @@ fn main() {
         if kind.ends_with("-read") {
             let mut n = 0;
             let headers = match &d {
-                cors_core::Decision::Preflight(p) => Some(p.headers),
-                cors_core::Decision::Actual(a) => Some(a.headers),
+                fastcors_core::Decision::Preflight(p) => Some(p.headers),
+                fastcors_core::Decision::Actual(a) => Some(a.headers),
                 _ => None,
             };
             for (_, v) in headers.iter().flat_map(|h| h.iter()) {

@@ -91,7 +91,7 @@ fn serve_warp(addr: SocketAddr, mode: Mode, n: usize) {
         match mode {
             Mode::None => warp::serve(warp_side::routes()).run(addr).await,
             Mode::Fastcors => {
-                warp::serve(cors_warp::wrap(warp_side::routes(), fastcors(n)))
+                warp::serve(fastcors_warp::wrap(warp_side::routes(), fastcors(n)))
                     .run(addr)
                     .await
             }

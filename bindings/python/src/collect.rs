@@ -8,8 +8,8 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
-use cors_core::request::MAX_REQUEST_HEADER_FIELDS;
-use cors_core::{RequestView, Value};
+use fastcors_core::request::MAX_REQUEST_HEADER_FIELDS;
+use fastcors_core::{RequestView, Value};
 
 /// The CORS-relevant request header fields, borrowed from the ASGI scope.
 pub(crate) struct Collected<'py> {

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use cors_core::{
+use fastcors_core::{
     Config, Cors, CorsBuilder, Decision, OriginCheck, OriginPredicate, Preset, RequestView,
 };
 
@@ -24,7 +24,7 @@ use crate::{config_errors_to_py, guard};
 /// A lint as Python sees it: `(kind, field, value, message, hint)`.
 type WarningTuple = (String, String, String, String, String);
 
-/// One configured CORS policy: cors-core's engine plus the Python objects the
+/// One configured CORS policy: fastcors-core's engine plus the Python objects the
 /// hot path reuses.
 #[pyclass(frozen, module = "fastcors._native")]
 pub struct Engine {
@@ -136,7 +136,7 @@ impl Engine {
 
 #[pymethods]
 impl Engine {
-    /// Builds an engine from a JSON document in cors-core's configuration
+    /// Builds an engine from a JSON document in fastcors-core's configuration
     /// model.
     ///
     /// `predicate`: a Python callable `origin -> bool` consulted synchronously
@@ -217,7 +217,7 @@ impl Engine {
         guard(|| self.websocket_decide(py, scope, Some(origin_check(answer))))
     }
 
-    /// cors-core's explanation of a request, as JSON. With `answer` (a host
+    /// fastcors-core's explanation of a request, as JSON. With `answer` (a host
     /// predicate's answer for a pending origin), the answer is handed to the
     /// engine first (and cached, as a request's would be).
     #[allow(clippy::too_many_arguments)]
@@ -285,7 +285,7 @@ impl Engine {
         self.cors
             .config()
             .origin_check_timeout
-            .unwrap_or(cors_core::defaults::ORIGIN_CHECK_TIMEOUT_SECS)
+            .unwrap_or(fastcors_core::defaults::ORIGIN_CHECK_TIMEOUT_SECS)
     }
 
     /// `"starlette"` or `"standard"`.

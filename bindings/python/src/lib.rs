@@ -1,4 +1,4 @@
-//! `fastcors._native`: the PyO3 bindings of cors-core behind the `fastcors`
+//! `fastcors._native`: the PyO3 bindings of fastcors-core behind the `fastcors`
 //! Python package.
 //!
 //! The Python layer (`python/src/fastcors`) owns the ASGI plumbing that must
@@ -60,11 +60,11 @@ pub(crate) fn guard<T>(f: impl FnOnce() -> PyResult<T>) -> PyResult<T> {
     }
 }
 
-/// Converts cors-core configuration errors into [`NativeConfigError`] whose
+/// Converts fastcors-core configuration errors into [`NativeConfigError`] whose
 /// second argument lists `(field, value, message, hint, kind)` tuples
-/// (`kind`: [`cors_core::ConfigErrorKind::as_str`]).
-pub(crate) fn config_errors_to_py(py: Python<'_>, errors: &[cors_core::ConfigError]) -> PyErr {
-    let summary = cors_core::ConfigErrors(errors.to_vec()).to_string();
+/// (`kind`: [`fastcors_core::ConfigErrorKind::as_str`]).
+pub(crate) fn config_errors_to_py(py: Python<'_>, errors: &[fastcors_core::ConfigError]) -> PyErr {
+    let summary = fastcors_core::ConfigErrors(errors.to_vec()).to_string();
     let details: Vec<(String, String, String, String, &'static str)> = errors
         .iter()
         .map(|e| {
@@ -83,11 +83,11 @@ pub(crate) fn config_errors_to_py(py: Python<'_>, errors: &[cors_core::ConfigErr
     }
 }
 
-fn config_to_json(py: Python<'_>, cfg: &cors_core::Config) -> PyResult<String> {
+fn config_to_json(py: Python<'_>, cfg: &fastcors_core::Config) -> PyResult<String> {
     serde_json::to_string(cfg).map_err(|e| {
         config_errors_to_py(
             py,
-            &[cors_core::ConfigError::new(
+            &[fastcors_core::ConfigError::new(
                 "(config)",
                 "",
                 e.to_string(),
@@ -97,34 +97,34 @@ fn config_to_json(py: Python<'_>, cfg: &cors_core::Config) -> PyResult<String> {
     })
 }
 
-/// Reads a TOML or JSON configuration file with cors-core's loader and
+/// Reads a TOML or JSON configuration file with fastcors-core's loader and
 /// returns the configuration as a JSON document.
 #[pyfunction]
 fn config_from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<String> {
     guard(|| {
-        let cfg =
-            cors_core::Config::from_file(&path).map_err(|e| config_errors_to_py(py, e.errors()))?;
-        config_to_json(py, &cfg)
-    })
-}
-
-/// Reads `CORS_*` variables from `environ` (name -> value pairs) with
-/// cors-core's loader and returns the configuration as a JSON document.
-#[pyfunction]
-fn config_from_env(py: Python<'_>, environ: Vec<(String, String)>) -> PyResult<String> {
-    guard(|| {
-        let cfg = cors_core::Config::from_env_vars(environ)
+        let cfg = fastcors_core::Config::from_file(&path)
             .map_err(|e| config_errors_to_py(py, e.errors()))?;
         config_to_json(py, &cfg)
     })
 }
 
-/// Parses a JSON configuration with cors-core's model and returns it
+/// Reads `CORS_*` variables from `environ` (name -> value pairs) with
+/// fastcors-core's loader and returns the configuration as a JSON document.
+#[pyfunction]
+fn config_from_env(py: Python<'_>, environ: Vec<(String, String)>) -> PyResult<String> {
+    guard(|| {
+        let cfg = fastcors_core::Config::from_env_vars(environ)
+            .map_err(|e| config_errors_to_py(py, e.errors()))?;
+        config_to_json(py, &cfg)
+    })
+}
+
+/// Parses a JSON configuration with fastcors-core's model and returns it
 /// normalised (every key present), as JSON.
 #[pyfunction]
 fn config_normalize(py: Python<'_>, json: &str) -> PyResult<String> {
     guard(|| {
-        let cfg = cors_core::Config::from_json_str(json)
+        let cfg = fastcors_core::Config::from_json_str(json)
             .map_err(|e| config_errors_to_py(py, e.errors()))?;
         config_to_json(py, &cfg)
     })
@@ -133,7 +133,7 @@ fn config_normalize(py: Python<'_>, json: &str) -> PyResult<String> {
 /// Look-alike origins an attacker could register for `domain` (for tests).
 #[pyfunction]
 fn attacker_origins(domain: &str) -> PyResult<Vec<String>> {
-    guard(|| Ok(cors_core::lint::attacker_origins(domain)))
+    guard(|| Ok(fastcors_core::lint::attacker_origins(domain)))
 }
 
 /// Panics on purpose, to test that a panic surfaces as an exception.
@@ -163,11 +163,11 @@ fn _set_header<'py>(
 /// Starlette's `SAFELISTED_HEADERS`: what Starlette's preflight lists in
 /// `Access-Control-Allow-Headers` when `allow_headers` is empty.
 fn starlette_safelisted_headers() -> Vec<String> {
-    let cfg = cors_core::Config {
-        preset: cors_core::Preset::Starlette,
-        ..cors_core::Config::default()
+    let cfg = fastcors_core::Config {
+        preset: fastcors_core::Preset::Starlette,
+        ..fastcors_core::Config::default()
     };
-    let attrs = cors_core::Cors::from_config(&cfg).map(|c| c.starlette_attributes());
+    let attrs = fastcors_core::Cors::from_config(&cfg).map(|c| c.starlette_attributes());
     attrs
         .ok()
         .and_then(|a| {
@@ -194,11 +194,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_set_header, m)?)?;
     m.add(
         "MAX_REQUEST_HEADER_FIELDS",
-        cors_core::request::MAX_REQUEST_HEADER_FIELDS,
+        fastcors_core::request::MAX_REQUEST_HEADER_FIELDS,
     )?;
     m.add(
         "STARLETTE_ALL_METHODS",
-        PyTuple::new(py, cors_core::starlette_all_methods())?,
+        PyTuple::new(py, fastcors_core::starlette_all_methods())?,
     )?;
     m.add(
         "STARLETTE_SAFELISTED_HEADERS",

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
-use cors_core::{Actual, Decision, HeaderName, Preflight, Reasons, Reject, Value};
+use fastcors_core::{Actual, Decision, HeaderName, Preflight, Reasons, Reject, Value};
 
 use crate::collect::Collected;
 use crate::send::SendWrapper;

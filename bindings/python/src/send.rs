@@ -8,7 +8,7 @@ use std::sync::Arc;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
 
-use cors_core::VaryMode;
+use fastcors_core::VaryMode;
 
 use crate::guard;
 use crate::shared::Shared;

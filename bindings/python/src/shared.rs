@@ -6,7 +6,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString, PyTuple};
 
-use cors_core::{Cors, HeaderName, PolicyValue};
+use fastcors_core::{Cors, HeaderName, PolicyValue};
 
 /// Every response header name the core writes, in [`name_index`] order.
 pub(crate) const ALL_NAMES: [HeaderName; 8] = [

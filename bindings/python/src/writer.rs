@@ -11,7 +11,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyTuple};
 
-use cors_core::{merge_vary, VaryMode, VaryUpdate};
+use fastcors_core::{merge_vary, VaryMode, VaryUpdate};
 
 /// A response header list being rewritten.
 pub(crate) struct Items<'py> {
@@ -116,7 +116,7 @@ impl<'py> Items<'py> {
     /// Applies a decision's `Vary` token. `Append` is Starlette's
     /// `headers["Vary"] = ", ".join([*headers.getlist("Vary"), token])`,
     /// computed on bytes (Starlette's latin-1 round trip is the identity);
-    /// `Merge` is cors-core's [`merge_vary`].
+    /// `Merge` is fastcors-core's [`merge_vary`].
     pub(crate) fn apply_vary(
         &mut self,
         vary_name: &Bound<'py, PyBytes>,

@@ -1,7 +1,7 @@
-//! The example API behind actix-web and cors-actix.
+//! The example API behind actix-web and fastcors-actix.
 //!
 //! ```text
-//! cargo run -p cors-actix --example actix-serve -- --config crates/cors-axum/examples/cors.toml --port 8081
+//! cargo run -p fastcors-actix --example actix-serve -- --config crates/cors-axum/examples/cors.toml --port 8081
 //! ```
 //!
 //! `GET/PUT/POST/DELETE /data` (JSON, `x-total` header), `GET /boom`
@@ -11,7 +11,7 @@ use std::sync::Mutex;
 
 use actix_web::http::StatusCode;
 use actix_web::{error, web, App, Error, HttpRequest, HttpResponse, HttpServer};
-use cors_actix::CorsMiddleware;
+use fastcors_actix::CorsMiddleware;
 use serde_json::{json, Value};
 
 type Items = web::Data<Mutex<Vec<Value>>>;

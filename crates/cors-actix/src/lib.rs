@@ -1,8 +1,8 @@
-//! CORS for actix-web 4: a thin [`Transform`] over [`cors_core`].
+//! CORS for actix-web 4: a thin [`Transform`] over [`fastcors_core`].
 //!
 //! [`CorsMiddleware`] works on an `App`, a `Scope` or a `Resource`. It only
-//! translates: it builds a [`cors_core::RequestView`] from the request
-//! headers (borrowing them), asks [`cors_core::Cors::evaluate`], and writes
+//! translates: it builds a [`fastcors_core::RequestView`] from the request
+//! headers (borrowing them), asks [`fastcors_core::Cors::evaluate`], and writes
 //! the [`Decision`] back:
 //!
 //! - a preflight is answered by the middleware; the wrapped service is not
@@ -17,10 +17,10 @@
 //!
 //! ```
 //! use actix_web::{web, App, HttpResponse};
-//! use cors_actix::CorsMiddleware;
-//! use cors_core::Cors;
+//! use fastcors_actix::CorsMiddleware;
+//! use fastcors_core::Cors;
 //!
-//! # fn main() -> Result<(), cors_core::ConfigErrors> {
+//! # fn main() -> Result<(), fastcors_core::ConfigErrors> {
 //! let cors = Cors::builder()
 //!     .allow_origins(["https://app.example.com"])
 //!     .allow_origin_patterns(["https://*.example.com"])
@@ -39,8 +39,8 @@
 //! adapter reads):
 //!
 //! ```no_run
-//! # fn main() -> Result<(), cors_core::ConfigErrors> {
-//! let cors = cors_actix::CorsMiddleware::from_file("cors.toml")?;
+//! # fn main() -> Result<(), fastcors_core::ConfigErrors> {
+//! let cors = fastcors_actix::CorsMiddleware::from_file("cors.toml")?;
 //! # drop(cors);
 //! # Ok(())
 //! # }
@@ -62,11 +62,11 @@ use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Tr
 use actix_web::http::header::{HeaderValue, VARY};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{Error, HttpResponse, ResponseError};
-use cors_core::{Config, ConfigErrors, Cors, Decision, OriginCheck, RequestView};
+use fastcors_core::{Config, ConfigErrors, Cors, Decision, OriginCheck, RequestView};
 use futures_util::future::LocalBoxFuture;
 use pin_project_lite::pin_project;
 
-pub use cors_core;
+pub use fastcors_core;
 
 use write::{preflight_response, reject_response, ActualHeaders, PolicyHeaders, VIEWED};
 
@@ -139,10 +139,10 @@ pub struct CorsService<S> {
 enum Step {
     Answer(HttpResponse),
     Call(Option<ActualHeaders>),
-    Check(cors_core::OriginCheckFuture),
+    Check(fastcors_core::OriginCheckFuture),
 }
 
-/// The request as cors-core sees it.
+/// The request as fastcors-core sees it.
 fn view(req: &ServiceRequest) -> RequestView<'_> {
     let headers = req.headers();
     let mut view = RequestView::new(req.method().as_str().as_bytes());
@@ -242,7 +242,7 @@ async fn check_then_call<S, B>(
     cors: Cors,
     policy: PolicyHeaders,
     req: ServiceRequest,
-    check: cors_core::OriginCheckFuture,
+    check: fastcors_core::OriginCheckFuture,
 ) -> Result<ServiceResponse<EitherBody<B>>, Error>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,

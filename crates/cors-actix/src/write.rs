@@ -1,7 +1,7 @@
-//! Writing a [`Decision`](cors_core::Decision) back onto actix-web types,
-//! exactly as the `cors_core::decision` module documents it.
+//! Writing a [`Decision`](fastcors_core::Decision) back onto actix-web types,
+//! exactly as the `fastcors_core::decision` module documents it.
 //!
-//! The per-request path allocates as little as it can (as cors-core's
+//! The per-request path allocates as little as it can (as fastcors-core's
 //! `http` module does for the `http` 1.x types; actix-web 4 has its own
 //! header types): a reflected origin is a clone of the request's own
 //! `Origin` value (it shares its bytes), the policy's precomputed values
@@ -14,7 +14,7 @@ use std::sync::Arc;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
-use cors_core::{
+use fastcors_core::{
     merge_vary, Actual, Cors, HeaderName, Preflight, Reject, Value, VaryMode, VaryUpdate,
 };
 
@@ -22,7 +22,7 @@ use cors_core::{
 pub(crate) const REQUEST_PRIVATE_NETWORK: header::HeaderName =
     header::HeaderName::from_static("access-control-request-private-network");
 
-/// Every request header a [`cors_core::RequestView`] reads. Looking these
+/// Every request header a [`fastcors_core::RequestView`] reads. Looking these
 /// up beats walking every field of the request (cookies, user agent, ...).
 pub(crate) const VIEWED: [header::HeaderName; 5] = [
     header::ORIGIN,
@@ -32,7 +32,7 @@ pub(crate) const VIEWED: [header::HeaderName; 5] = [
     REQUEST_PRIVATE_NETWORK,
 ];
 
-/// The actix name of a header cors-core writes (no allocation).
+/// The actix name of a header fastcors-core writes (no allocation).
 pub(crate) fn actix_name(name: HeaderName) -> header::HeaderName {
     match name {
         HeaderName::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -49,7 +49,7 @@ pub(crate) fn actix_name(name: HeaderName) -> header::HeaderName {
 }
 
 /// The engine's policy values as actix header values, made once per
-/// middleware (indexed by [`PolicyValue::id`](cors_core::PolicyValue::id)).
+/// middleware (indexed by [`PolicyValue::id`](fastcors_core::PolicyValue::id)).
 #[derive(Debug, Clone)]
 pub(crate) struct PolicyHeaders(Arc<[HeaderValue]>);
 

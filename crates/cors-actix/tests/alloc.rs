@@ -13,9 +13,9 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::Method;
 use actix_web::{test, web, App, HttpResponse};
-use cors_actix::CorsMiddleware;
-use cors_core::Cors;
-use cors_testkit::alloc::{CountingAlloc, Scope};
+use fastcors_actix::CorsMiddleware;
+use fastcors_core::Cors;
+use fastcors_testkit::alloc::{CountingAlloc, Scope};
 
 // Per thread (the kit's counter), so that tests running in parallel do not
 // count each other.

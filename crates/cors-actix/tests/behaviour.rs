@@ -1,4 +1,4 @@
-//! actix-web-specific behaviour of cors-actix: App, Scope and Resource,
+//! actix-web-specific behaviour of fastcors-actix: App, Scope and Resource,
 //! streaming bodies, handler and service errors, Vary, HEAD, WebSocket.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,12 +10,12 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::{from_fn, Next};
 use actix_web::{error, test as atest, web, App, Error, HttpRequest, HttpResponse, HttpServer};
 use bytes::Bytes;
-use cors_actix::CorsMiddleware;
-use cors_core::{Config, Cors, OriginPredicate};
-use cors_testkit::adapter::{ALLOWED, DENIED};
+use fastcors_actix::CorsMiddleware;
+use fastcors_core::{Config, Cors, OriginPredicate};
+use fastcors_testkit::adapter::{ALLOWED, DENIED};
 
 fn cors() -> CorsMiddleware {
-    CorsMiddleware::new(cors_testkit::adapter::app_config())
+    CorsMiddleware::new(fastcors_testkit::adapter::app_config())
 }
 
 fn get(path: &str, origin: Option<&str>) -> atest::TestRequest {
@@ -311,11 +311,15 @@ fn websocket_upgrade_from_disallowed_origin_is_refused_before_101() {
         });
     });
     let addr = rx.recv().unwrap();
-    let res =
-        cors_testkit::adapter::raw_http(addr, &cors_testkit::adapter::ws_handshake("/ws", DENIED));
+    let res = fastcors_testkit::adapter::raw_http(
+        addr,
+        &fastcors_testkit::adapter::ws_handshake("/ws", DENIED),
+    );
     assert_eq!(res.status, 403, "{res:?}");
-    let res =
-        cors_testkit::adapter::raw_http(addr, &cors_testkit::adapter::ws_handshake("/ws", ALLOWED));
+    let res = fastcors_testkit::adapter::raw_http(
+        addr,
+        &fastcors_testkit::adapter::ws_handshake("/ws", ALLOWED),
+    );
     assert_eq!(res.status, 101, "{res:?}");
     assert_eq!(res.header("access-control-allow-origin"), Some(ALLOWED));
 }

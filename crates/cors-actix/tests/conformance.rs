@@ -1,4 +1,4 @@
-//! cors-core's conformance vectors, end to end through actix-web
+//! fastcors-core's conformance vectors, end to end through actix-web
 //! in-process, plus the attacker-origin corpus and hostile inputs.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -8,9 +8,9 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::http::Method;
 use actix_web::rt::System;
 use actix_web::{test as atest, web, App, HttpResponse};
-use cors_actix::CorsMiddleware;
-use cors_core::Cors;
-use cors_testkit::adapter::{Observed, Order, Vector};
+use fastcors_actix::CorsMiddleware;
+use fastcors_core::Cors;
+use fastcors_testkit::adapter::{Observed, Order, Vector};
 
 async fn send(cors: Cors, method: &str, path: &str, headers: &[(String, String)]) -> Observed {
     let called = Arc::new(AtomicBool::new(false));
@@ -55,7 +55,7 @@ async fn send(cors: Cors, method: &str, path: &str, headers: &[(String, String)]
 #[test]
 fn conformance_vectors() {
     let sys = System::new();
-    let (ran, skipped) = cors_testkit::adapter::run_all(Order::None, |v: &Vector, cors| {
+    let (ran, skipped) = fastcors_testkit::adapter::run_all(Order::None, |v: &Vector, cors| {
         sys.block_on(send(cors, &v.method, &v.path, &v.headers))
     });
     eprintln!("{ran} vectors passed through actix-web ({skipped} not representable in HTTP)");
@@ -65,7 +65,7 @@ fn conformance_vectors() {
 fn attacker_origins_get_nothing() {
     let sys = System::new();
     let (sent, skipped) =
-        cors_testkit::adapter::check_attacker_corpus(&mut |cors, method, path, headers| {
+        fastcors_testkit::adapter::check_attacker_corpus(&mut |cors, method, path, headers| {
             sys.block_on(send(cors, method, path, headers))
         });
     eprintln!("{sent} attacker origins sent through actix ({skipped} not representable in HTTP)");
@@ -75,7 +75,7 @@ fn attacker_origins_get_nothing() {
 fn hostile_inputs_fail_closed() {
     let sys = System::new();
     let (sent, skipped) =
-        cors_testkit::adapter::check_hostile_inputs(&mut |cors, method, path, headers| {
+        fastcors_testkit::adapter::check_hostile_inputs(&mut |cors, method, path, headers| {
             sys.block_on(send(cors, method, path, headers))
         });
     eprintln!(

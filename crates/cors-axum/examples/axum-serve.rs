@@ -1,7 +1,7 @@
-//! The example API behind axum and cors-axum.
+//! The example API behind axum and fastcors-axum.
 //!
 //! ```text
-//! cargo run -p cors-axum --example axum-serve -- --config crates/cors-axum/examples/cors.toml --port 8080
+//! cargo run -p fastcors-axum --example axum-serve -- --config crates/cors-axum/examples/cors.toml --port 8080
 //! ```
 //!
 //! `GET/PUT/POST/DELETE /data` (JSON, `x-total` header), `GET /boom`
@@ -15,7 +15,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use cors_axum::CorsLayer;
+use fastcors_axum::CorsLayer;
 use serde_json::{json, Value};
 
 type Items = Arc<Mutex<Vec<Value>>>;

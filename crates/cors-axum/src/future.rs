@@ -5,8 +5,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-use cors_core::http::{ActualHeaders, OriginCheckFuture};
-use cors_core::Cors;
+use fastcors_core::http::{ActualHeaders, OriginCheckFuture};
+use fastcors_core::Cors;
 use http::{Request, Response};
 use pin_project_lite::pin_project;
 use tower_service::Service;

@@ -1,11 +1,11 @@
 //! CORS for axum, hyper and tonic: a thin tower adapter over
-//! [`cors_core`].
+//! [`fastcors_core`].
 //!
 //! [`CorsLayer`] wraps any [`tower_service::Service`] over `http` 1.x
 //! requests and responses. The adapter only translates: it builds a
-//! [`cors_core::RequestView`] from the request headers (borrowing them),
-//! asks [`cors_core::Cors::evaluate`], and writes the
-//! [`Decision`](cors_core::Decision) back with [`cors_core::http`]:
+//! [`fastcors_core::RequestView`] from the request headers (borrowing them),
+//! asks [`fastcors_core::Cors::evaluate`], and writes the
+//! [`Decision`](fastcors_core::Decision) back with [`fastcors_core::http`]:
 //!
 //! - a preflight is answered by the layer; the inner service is not called;
 //! - every response of the inner service gets the CORS headers and `Vary`,
@@ -19,10 +19,10 @@
 //!
 //! ```
 //! use axum::{routing::get, Router};
-//! use cors_axum::CorsLayer;
-//! use cors_core::Cors;
+//! use fastcors_axum::CorsLayer;
+//! use fastcors_core::Cors;
 //!
-//! # fn main() -> Result<(), cors_core::ConfigErrors> {
+//! # fn main() -> Result<(), fastcors_core::ConfigErrors> {
 //! let cors = Cors::builder()
 //!     .allow_origins(["https://app.example.com"])
 //!     .allow_origin_patterns(["https://*.example.com"])
@@ -41,8 +41,8 @@
 //! adapter reads):
 //!
 //! ```no_run
-//! # fn main() -> Result<(), cors_core::ConfigErrors> {
-//! let layer = cors_axum::CorsLayer::from_file("cors.toml")?;
+//! # fn main() -> Result<(), fastcors_core::ConfigErrors> {
+//! let layer = fastcors_axum::CorsLayer::from_file("cors.toml")?;
 //! # drop(layer);
 //! # Ok(())
 //! # }
@@ -57,14 +57,14 @@ mod future;
 use std::path::Path;
 use std::task::{Context, Poll};
 
-use cors_core::http::{self as cors_http, Outcome, Resolved};
-use cors_core::{Config, ConfigErrors, Cors};
+use fastcors_core::http::{self as cors_http, Outcome, Resolved};
+use fastcors_core::{Config, ConfigErrors, Cors};
 use http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
 
 pub use body::CorsBody;
-pub use cors_core;
+pub use fastcors_core;
 pub use future::ResponseFuture;
 
 /// A tower [`Layer`] applying a [`Cors`] policy.
@@ -193,7 +193,7 @@ pub(crate) fn resolved<S, ReqBody, ResBody>(
     cors: &Cors,
     mut svc: S,
     req: Request<ReqBody>,
-    answer: cors_core::OriginCheck,
+    answer: fastcors_core::OriginCheck,
 ) -> ResponseFuture<S, ReqBody, ResBody>
 where
     S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,

@@ -9,9 +9,9 @@
 
 use std::convert::Infallible;
 
-use cors_axum::CorsLayer;
-use cors_core::Cors;
-use cors_testkit::alloc::{CountingAlloc, Scope};
+use fastcors_axum::CorsLayer;
+use fastcors_core::Cors;
+use fastcors_testkit::alloc::{CountingAlloc, Scope};
 use futures_util::FutureExt;
 use http::header::{CONTENT_TYPE, VARY};
 use http::{HeaderValue, Request, Response};

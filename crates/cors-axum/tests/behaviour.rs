@@ -1,4 +1,4 @@
-//! axum-, hyper- and tower-specific behaviour of cors-axum.
+//! axum-, hyper- and tower-specific behaviour of fastcors-axum.
 
 use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -11,9 +11,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use bytes::Bytes;
-use cors_axum::CorsLayer;
-use cors_core::{Config, Cors, OriginPredicate};
-use cors_testkit::adapter::{ALLOWED, DENIED};
+use fastcors_axum::CorsLayer;
+use fastcors_core::{Config, Cors, OriginPredicate};
+use fastcors_testkit::adapter::{ALLOWED, DENIED};
 use http_body_util::{BodyExt, Full};
 use tower::ServiceExt;
 
@@ -67,7 +67,7 @@ async fn preflight_is_answered_without_the_app() {
     let calls = Arc::new(AtomicUsize::new(0));
     let app = Router::new()
         .route("/data", get(counted(&calls)).put(counted(&calls)))
-        .layer(CorsLayer::new(cors_testkit::adapter::app_config()));
+        .layer(CorsLayer::new(fastcors_testkit::adapter::app_config()));
     let res = app.oneshot(preflight("/data", ALLOWED)).await.unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(acao(&res), Some(ALLOWED));
@@ -86,7 +86,7 @@ async fn streaming_body_passes_through() {
                 Body::from_stream(chunks)
             }),
         )
-        .layer(CorsLayer::new(cors_testkit::adapter::app_config()));
+        .layer(CorsLayer::new(fastcors_testkit::adapter::app_config()));
     let res = app
         .oneshot(request(Method::GET, "/stream", Some(ALLOWED)))
         .await
@@ -102,7 +102,7 @@ async fn handler_errors_get_headers() {
             "/boom",
             get(|| async { Err::<String, _>((StatusCode::INTERNAL_SERVER_ERROR, "boom")) }),
         )
-        .layer(CorsLayer::new(cors_testkit::adapter::app_config()));
+        .layer(CorsLayer::new(fastcors_testkit::adapter::app_config()));
     let res = app
         .clone()
         .oneshot(request(Method::GET, "/boom", Some(ALLOWED)))
@@ -133,7 +133,7 @@ async fn panics_caught_inside_get_headers() {
             }),
         )
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
-        .layer(CorsLayer::new(cors_testkit::adapter::app_config()));
+        .layer(CorsLayer::new(fastcors_testkit::adapter::app_config()));
     let res = app
         .oneshot(request(Method::GET, "/panic", Some(ALLOWED)))
         .await
@@ -163,7 +163,7 @@ async fn existing_vary_is_preserved() {
                 res
             }),
         )
-        .layer(CorsLayer::new(cors_testkit::adapter::app_config()));
+        .layer(CorsLayer::new(fastcors_testkit::adapter::app_config()));
     let res = app
         .clone()
         .oneshot(request(Method::GET, "/v", Some(ALLOWED)))
@@ -188,7 +188,7 @@ async fn existing_vary_is_preserved() {
 async fn head_requests_get_headers_and_no_body() {
     let app = Router::new()
         .route("/data", get(|| async { "[1,2,3]" }))
-        .layer(CorsLayer::new(cors_testkit::adapter::app_config()));
+        .layer(CorsLayer::new(fastcors_testkit::adapter::app_config()));
     let res = app
         .oneshot(request(Method::HEAD, "/data", Some(ALLOWED)))
         .await
@@ -203,7 +203,7 @@ async fn disallowed_origins_get_no_grant_but_the_app_answers() {
     let calls = Arc::new(AtomicUsize::new(0));
     let app = Router::new()
         .route("/data", get(counted(&calls)))
-        .layer(CorsLayer::new(cors_testkit::adapter::app_config()));
+        .layer(CorsLayer::new(fastcors_testkit::adapter::app_config()));
     let res = app
         .clone()
         .oneshot(request(Method::GET, "/data", Some(DENIED)))
@@ -241,7 +241,7 @@ async fn route_layer_applies_per_route() {
     let app = Router::new()
         // A route must accept OPTIONS for its preflights to reach a route layer.
         .route("/cors", get(|| async { "cors" }).options(|| async { "" }))
-        .route_layer(CorsLayer::new(cors_testkit::adapter::app_config()))
+        .route_layer(CorsLayer::new(fastcors_testkit::adapter::app_config()))
         .route("/plain", get(|| async { "plain" }));
     let res = app
         .clone()
@@ -275,7 +275,7 @@ async fn route_layer_applies_per_route() {
 async fn method_router_layer_handles_preflight() {
     let app = Router::new().route(
         "/only-get",
-        get(|| async { "x" }).layer(CorsLayer::new(cors_testkit::adapter::app_config())),
+        get(|| async { "x" }).layer(CorsLayer::new(fastcors_testkit::adapter::app_config())),
     );
     let res = app.oneshot(preflight("/only-get", ALLOWED)).await.unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
@@ -288,7 +288,7 @@ async fn plain_tower_service_with_full_body() {
         Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(b"hello"))))
     });
     let svc = tower::ServiceBuilder::new()
-        .layer(CorsLayer::new(cors_testkit::adapter::app_config()))
+        .layer(CorsLayer::new(fastcors_testkit::adapter::app_config()))
         .service(svc);
     let req = Request::builder()
         .uri("/")
@@ -393,14 +393,18 @@ fn websocket_upgrade_from_disallowed_origin_is_refused_before_101() {
                 async move { ws.on_upgrade(|_socket| async {}) }
             }),
         )
-        .layer(CorsLayer::new(cors_testkit::adapter::app_config()));
+        .layer(CorsLayer::new(fastcors_testkit::adapter::app_config()));
     let addr = serve(app);
-    let res =
-        cors_testkit::adapter::raw_http(addr, &cors_testkit::adapter::ws_handshake("/ws", DENIED));
+    let res = fastcors_testkit::adapter::raw_http(
+        addr,
+        &fastcors_testkit::adapter::ws_handshake("/ws", DENIED),
+    );
     assert_eq!(res.status, 403, "{res:?}");
     assert_eq!(upgrades.load(Ordering::SeqCst), 0);
-    let res =
-        cors_testkit::adapter::raw_http(addr, &cors_testkit::adapter::ws_handshake("/ws", ALLOWED));
+    let res = fastcors_testkit::adapter::raw_http(
+        addr,
+        &fastcors_testkit::adapter::ws_handshake("/ws", ALLOWED),
+    );
     assert_eq!(res.status, 101, "{res:?}");
     assert_eq!(res.header("access-control-allow-origin"), Some(ALLOWED));
     assert_eq!(upgrades.load(Ordering::SeqCst), 1);
@@ -424,7 +428,7 @@ fn hyper_util_server_serves_the_layer() {
             loop {
                 let (stream, _) = listener.accept().await.unwrap();
                 let svc = tower::ServiceBuilder::new()
-                    .layer(CorsLayer::new(cors_testkit::adapter::app_config()))
+                    .layer(CorsLayer::new(fastcors_testkit::adapter::app_config()))
                     .service_fn(|_req: Request<hyper::body::Incoming>| async {
                         Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(b"hi"))))
                     });
@@ -435,13 +439,13 @@ fn hyper_util_server_serves_the_layer() {
             }
         });
     });
-    let res = cors_testkit::adapter::raw_http(
+    let res = fastcors_testkit::adapter::raw_http(
         addr,
         &format!("GET / HTTP/1.1\r\nhost: x\r\norigin: {ALLOWED}\r\nconnection: close"),
     );
     assert_eq!(res.status, 200);
     assert_eq!(res.header("access-control-allow-origin"), Some(ALLOWED));
-    let res = cors_testkit::adapter::raw_http(
+    let res = fastcors_testkit::adapter::raw_http(
         addr,
         &format!(
             "OPTIONS / HTTP/1.1\r\nhost: x\r\norigin: {ALLOWED}\r\n\

@@ -1,4 +1,4 @@
-//! cors-core's conformance vectors, end to end through axum in-process, plus
+//! fastcors-core's conformance vectors, end to end through axum in-process, plus
 //! the attacker-origin corpus and hostile inputs.
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -7,9 +7,9 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::routing::any;
 use axum::Router;
-use cors_axum::CorsLayer;
-use cors_core::Cors;
-use cors_testkit::adapter::{Observed, Order, Vector};
+use fastcors_axum::CorsLayer;
+use fastcors_core::Cors;
+use fastcors_testkit::adapter::{Observed, Order, Vector};
 use http::{HeaderName, HeaderValue, Request};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -73,7 +73,7 @@ fn rt() -> tokio::runtime::Runtime {
 fn conformance_vectors() {
     let rt = rt();
     let (ran, skipped) =
-        cors_testkit::adapter::run_all(Order::GroupedByName, |v: &Vector, cors| {
+        fastcors_testkit::adapter::run_all(Order::GroupedByName, |v: &Vector, cors| {
             rt.block_on(send(cors, &v.method, &v.path, &v.headers))
         });
     eprintln!("{ran} vectors passed through axum ({skipped} not representable in HTTP)");
@@ -83,7 +83,7 @@ fn conformance_vectors() {
 fn attacker_origins_get_nothing() {
     let rt = rt();
     let (sent, skipped) =
-        cors_testkit::adapter::check_attacker_corpus(&mut |cors, method, path, headers| {
+        fastcors_testkit::adapter::check_attacker_corpus(&mut |cors, method, path, headers| {
             rt.block_on(send(cors, method, path, headers))
         });
     eprintln!("{sent} attacker origins sent through axum ({skipped} not representable in HTTP)");
@@ -93,7 +93,7 @@ fn attacker_origins_get_nothing() {
 fn hostile_inputs_fail_closed() {
     let rt = rt();
     let (sent, skipped) =
-        cors_testkit::adapter::check_hostile_inputs(&mut |cors, method, path, headers| {
+        fastcors_testkit::adapter::check_hostile_inputs(&mut |cors, method, path, headers| {
             rt.block_on(send(cors, method, path, headers))
         });
     eprintln!(

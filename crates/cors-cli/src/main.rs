@@ -15,13 +15,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
-use cors_core::{Config, ConfigErrors, Cors, Explanation, RequestView};
+use fastcors_core::{Config, ConfigErrors, Cors, Explanation, RequestView};
 
 #[derive(Parser)]
 #[command(
     name = "cors",
     version,
-    about = "Check, explain and index CORS configurations (cors-core)."
+    about = "Check, explain and index CORS configurations (fastcors-core)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -252,9 +252,9 @@ fn index_build(input: &PathBuf, output: &PathBuf) -> Result<ExitCode, String> {
         }
     }
     let n = origins.len();
-    let bytes = cors_core::build_fst(&origins).map_err(|e| format!("error: {e}"))?;
+    let bytes = fastcors_core::build_fst(&origins).map_err(|e| format!("error: {e}"))?;
     let set =
-        cors_core::FstOrigins::from_bytes(bytes.clone()).map_err(|e| format!("error: {e}"))?;
+        fastcors_core::FstOrigins::from_bytes(bytes.clone()).map_err(|e| format!("error: {e}"))?;
     std::fs::write(output, &bytes).map_err(|e| format!("error: {}: {e}", output.display()))?;
     println!(
         "{}: {} origins ({} lines, duplicates merged), {} bytes",

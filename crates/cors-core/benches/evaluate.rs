@@ -22,8 +22,8 @@
 use std::hint::black_box;
 use std::path::PathBuf;
 
-use cors_core::{Config, Cors, Decision, RequestView};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use fastcors_core::{Config, Cors, Decision, RequestView};
 
 const METHODS: [&str; 3] = ["GET", "POST", "PUT"];
 const HEADERS: [&str; 3] = ["content-type", "x-token", "x-request-id"];
@@ -93,7 +93,7 @@ fn patterns(n: usize) -> (Cors, String) {
 }
 
 fn fst_file(n: usize) -> (Cors, String, PathBuf) {
-    let bytes = cors_core::build_fst((0..n).map(origin)).expect("fst");
+    let bytes = fastcors_core::build_fst((0..n).map(origin)).expect("fst");
     let path = std::env::temp_dir().join(format!("cors-bench-{}-{n}.fst", std::process::id()));
     std::fs::write(&path, bytes).expect("write fst");
     let mut cfg = Config::default();

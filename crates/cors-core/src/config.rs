@@ -200,7 +200,7 @@ impl Config {
     /// Parses a TOML document, reporting every mistake at once.
     ///
     /// ```
-    /// let errors = cors_core::Config::from_toml_str("max_age = -1\nallow_orgins = []").unwrap_err();
+    /// let errors = fastcors_core::Config::from_toml_str("max_age = -1\nallow_orgins = []").unwrap_err();
     /// assert_eq!(errors.errors()[0].field, "max_age");
     /// assert!(errors.errors()[1].message.contains("did you mean `allow_origins`?"));
     /// ```

@@ -1,4 +1,4 @@
-//! What cors-core decided, and how an adapter writes it back.
+//! What fastcors-core decided, and how an adapter writes it back.
 //!
 //! A [`Decision`] borrows its header values from the engine (precomputed
 //! once when the configuration was built) and from the request (a reflected
@@ -333,7 +333,7 @@ pub enum VaryUpdate {
 /// it must build a combined value ([`VaryUpdate::Set`]).
 ///
 /// ```
-/// use cors_core::{merge_vary, VaryMode, VaryUpdate};
+/// use fastcors_core::{merge_vary, VaryMode, VaryUpdate};
 /// let existing: [&[u8]; 1] = [b"Accept-Encoding"];
 /// assert_eq!(merge_vary(existing, "Origin", VaryMode::Merge), VaryUpdate::Append("Origin"));
 /// let existing: [&[u8]; 1] = [b"accept-encoding, origin"];

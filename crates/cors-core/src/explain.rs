@@ -12,11 +12,11 @@ pub struct Explanation {
     pub kind: &'static str,
     /// Whether the browser will let the request (or its response) through.
     pub allowed: bool,
-    /// The status cors-core answers with (`null` when the application answers).
+    /// The status fastcors-core answers with (`null` when the application answers).
     pub status: Option<u16>,
-    /// The response headers cors-core writes, in order (`Vary` included).
+    /// The response headers fastcors-core writes, in order (`Vary` included).
     pub headers: Vec<(String, String)>,
-    /// The body cors-core answers with, if any.
+    /// The body fastcors-core answers with, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Why: each reason as a sentence.

@@ -16,8 +16,8 @@
 //! shares its bytes). Nothing is copied, cached or compared per request.
 //!
 //! ```
-//! use cors_core::http::{decide, Outcome};
-//! use cors_core::Cors;
+//! use fastcors_core::http::{decide, Outcome};
+//! use fastcors_core::Cors;
 //! use http::{header, Request, Response};
 //!
 //! let cors = Cors::builder()
@@ -87,7 +87,7 @@ const VIEWED: [h::HeaderName; 5] = [
     REQUEST_PRIVATE_NETWORK,
 ];
 
-/// The `http` name of a header cors-core writes (no allocation).
+/// The `http` name of a header fastcors-core writes (no allocation).
 pub fn header_name(name: HeaderName) -> h::HeaderName {
     match name {
         HeaderName::AllowOrigin => h::ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -101,7 +101,7 @@ pub fn header_name(name: HeaderName) -> h::HeaderName {
     }
 }
 
-/// The request as cors-core sees it, borrowing `method` and `headers`.
+/// The request as fastcors-core sees it, borrowing `method` and `headers`.
 ///
 /// Fields of the same name keep their order; the rules for which field
 /// counts (the first `Origin`, every `Access-Control-Request-Headers`

@@ -273,7 +273,7 @@ fn map_file(file: &std::fs::File) -> std::io::Result<FstBytes> {
     // read-only index produced by `cors index build` and deployed beside the
     // service; replacing it is done by writing a new file and renaming it
     // (which leaves this mapping intact), and fst validates the header on
-    // open. This is the only unsafe code in cors-core.
+    // open. This is the only unsafe code in fastcors-core.
     let map = unsafe { memmap2::Mmap::map(file)? };
     Ok(FstBytes::Mapped(map))
 }
@@ -290,8 +290,8 @@ fn map_file(mut file: &std::fs::File) -> std::io::Result<FstBytes> {
 /// bytes of an [`fst::Set`] of them (what `cors index build` writes).
 ///
 /// ```
-/// let bytes = cors_core::build_fst(["https://b.example", "https://A.example", "https://b.example"]).unwrap();
-/// let set = cors_core::FstOrigins::from_bytes(bytes).unwrap();
+/// let bytes = fastcors_core::build_fst(["https://b.example", "https://A.example", "https://b.example"]).unwrap();
+/// let set = fastcors_core::FstOrigins::from_bytes(bytes).unwrap();
 /// assert_eq!(set.len(), 2);
 /// assert!(set.contains("https://a.example"));
 /// ```

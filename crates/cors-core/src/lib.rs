@@ -1,4 +1,4 @@
-//! # cors-core
+//! # fastcors-core
 //!
 //! One CORS engine for every framework: an origin index, policy evaluation
 //! per the [Fetch standard](https://fetch.spec.whatwg.org/#http-cors-protocol),
@@ -10,7 +10,7 @@
 //! adapter contains policy logic.
 //!
 //! ```
-//! use cors_core::{Cors, Decision, RequestView, HeaderName};
+//! use fastcors_core::{Cors, Decision, RequestView, HeaderName};
 //!
 //! let cors = Cors::builder()
 //!     .allow_origins(["https://app.example.com"])

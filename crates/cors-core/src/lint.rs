@@ -40,8 +40,8 @@ pub struct LintInput<'a> {
 /// Lints one rule's origins.
 ///
 /// ```
-/// use cors_core::lint::{lint, LintInput};
-/// use cors_core::error::WarningKind;
+/// use fastcors_core::lint::{lint, LintInput};
+/// use fastcors_core::error::WarningKind;
 ///
 /// let re = regex::Regex::new(r"^(?:https://.*example\.com)$").unwrap();
 /// let input = LintInput {
@@ -150,7 +150,7 @@ fn attacker_candidates(domain: &str) -> Vec<(Attack, String)> {
 /// domain are left out: their owner controls them.
 ///
 /// ```
-/// let origins = cors_core::lint::attacker_origins("example.com");
+/// let origins = fastcors_core::lint::attacker_origins("example.com");
 /// assert!(origins.contains(&"https://evilexample.com".to_string()));
 /// assert!(origins.contains(&"https://example.com.evil.net".to_string()));
 /// assert!(origins.contains(&"http://example.com".to_string()));

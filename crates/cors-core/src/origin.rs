@@ -121,7 +121,7 @@ pub fn default_port(scheme: &str) -> Option<u16> {
 /// Parses an `Origin` header value. Never allocates.
 ///
 /// ```
-/// use cors_core::origin::{parse_request_origin, RequestOrigin, MalformedOrigin};
+/// use fastcors_core::origin::{parse_request_origin, RequestOrigin, MalformedOrigin};
 /// let RequestOrigin::Tuple(o) = parse_request_origin(b"https://a.example:8443").unwrap() else { panic!() };
 /// assert_eq!((o.scheme, o.host, o.port), ("https", "a.example", Some(8443)));
 /// assert_eq!(parse_request_origin(b"null"), Ok(RequestOrigin::Null));
@@ -463,7 +463,7 @@ pub enum ParsedConfigOrigin {
 /// `field` is used in the error and warnings (e.g. `allow_origins[1]`).
 ///
 /// ```
-/// use cors_core::origin::{parse_configured_origin, ParsedConfigOrigin};
+/// use fastcors_core::origin::{parse_configured_origin, ParsedConfigOrigin};
 /// let mut warnings = Vec::new();
 /// let ParsedConfigOrigin::Tuple(o) =
 ///     parse_configured_origin("allow_origins[0]", "HTTPS://Example.com:443", &mut warnings).unwrap()

@@ -84,8 +84,8 @@ impl OriginPattern {
     /// [`WarningKind::Normalized`] warning.
     ///
     /// ```
-    /// use cors_core::origin::{parse_request_origin, RequestOrigin};
-    /// use cors_core::pattern::{OriginPattern, PortSpec};
+    /// use fastcors_core::origin::{parse_request_origin, RequestOrigin};
+    /// use fastcors_core::pattern::{OriginPattern, PortSpec};
     ///
     /// let mut warnings = Vec::new();
     /// let p = OriginPattern::parse("allow_origin_patterns[0]", "https://*.example.com", false, &mut warnings)
@@ -517,8 +517,8 @@ fn pop_label(host: &str) -> (Option<&str>, &str) {
 /// are, and it never allocates.
 ///
 /// ```
-/// use cors_core::origin::{parse_request_origin, RequestOrigin};
-/// use cors_core::pattern::{OriginPattern, PatternIndex};
+/// use fastcors_core::origin::{parse_request_origin, RequestOrigin};
+/// use fastcors_core::pattern::{OriginPattern, PatternIndex};
 ///
 /// let mut warnings = Vec::new();
 /// let mut index = PatternIndex::new();

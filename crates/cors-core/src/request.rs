@@ -32,7 +32,7 @@ pub const MAX_REQUESTED_HEADER_BYTES: usize = 8 * 1024;
 /// The request facts CORS decides on, borrowed from the request.
 ///
 /// ```
-/// use cors_core::RequestView;
+/// use fastcors_core::RequestView;
 /// let headers: &[(&[u8], &[u8])] = &[
 ///     (b"origin", b"https://app.example.com"),
 ///     (b"access-control-request-method", b"PUT"),

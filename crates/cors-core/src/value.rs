@@ -20,7 +20,7 @@ use std::fmt;
 
 use bytes::Bytes;
 
-/// The response headers cors-core writes.
+/// The response headers fastcors-core writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HeaderName {
     /// `access-control-allow-origin`

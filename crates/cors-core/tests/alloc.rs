@@ -3,8 +3,8 @@
 //! Each path is evaluated once to warm up (arc-swap's thread-local debt list,
 //! regex caches), then 1000 times while counting.
 
-use cors_core::{Cors, Decision, Preset, RequestView};
-use cors_testkit::alloc::{count, CountingAlloc};
+use fastcors_core::{Cors, Decision, Preset, RequestView};
+use fastcors_testkit::alloc::{count, CountingAlloc};
 
 #[global_allocator]
 static A: CountingAlloc = CountingAlloc;

@@ -1,5 +1,5 @@
 //! The attacker-origin corpus (`attacker.json`, shared with the adapters and
-//! Python; see README.md) through cors-core.
+//! Python; see README.md) through fastcors-core.
 //!
 //! For each entry (exact `https://example.com`, pattern
 //! `https://*.example.com`, regex `https://([a-z0-9-]+\.)*example\.com`, and
@@ -9,10 +9,10 @@
 //! simple requests and on preflights. The legitimate origins are checked to
 //! be allowed, so that the test fails if matching breaks altogether.
 
-use cors_core::{Cors, HeaderName, Preset, RequestView};
-use cors_testkit::corpus::{Corpus, Entry};
-use cors_testkit::decision::headers;
-use cors_testkit::show;
+use fastcors_core::{Cors, HeaderName, Preset, RequestView};
+use fastcors_testkit::corpus::{Corpus, Entry};
+use fastcors_testkit::decision::headers;
+use fastcors_testkit::show;
 
 const PRESETS: [Preset; 2] = [Preset::Standard, Preset::Starlette];
 
@@ -158,7 +158,7 @@ fn corpus_covers_the_listed_attacks() {
         assert!(all.iter().any(|o| o == must), "missing {}", show(must));
     }
     assert_eq!(corpus.special.len(), 23);
-    let lint = cors_core::lint::attacker_origins("example.com");
+    let lint = fastcors_core::lint::attacker_origins("example.com");
     assert!(lint.len() >= 10, "{lint:?}");
     // Nothing of the three corpora the data file replaced was dropped: the
     // entries, the legitimate origins and the union of the attackers.

@@ -15,7 +15,7 @@ import standard_vectors  # noqa: E402
 
 starlette = json.loads((here / "vectors_starlette.json").read_text())["vectors"]
 out = {
-    "about": "cors-core conformance vectors: starlette/* generated from Starlette 1.10.0 "
+    "about": "fastcors-core conformance vectors: starlette/* generated from Starlette 1.10.0 "
     "(gen_starlette_vectors.py), standard/* written by hand (standard_vectors.py).",
     "vectors": starlette + standard_vectors.vectors,
 }

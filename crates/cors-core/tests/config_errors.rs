@@ -2,7 +2,7 @@
 //! given a wrong value in TOML, JSON and `CORS_*` variables, yields an error
 //! naming the key path, the value as written, what was expected and a fix.
 
-use cors_core::{Config, ConfigError, ConfigErrorKind as K, ConfigErrors, WarningKind};
+use fastcors_core::{Config, ConfigError, ConfigErrorKind as K, ConfigErrors, WarningKind};
 
 /// One wrong value. `at` is appended to the key for the expected field
 /// (`"[1]"` for a list entry). A `fix` starting with `=` is a value: the
@@ -460,7 +460,7 @@ fn kinds_have_stable_names_and_new_defaults_to_other() {
 /// (the Python package) never reads message text.
 #[test]
 fn build_errors_carry_their_kind() {
-    use cors_core::{ConfigErrorKind as K, Cors};
+    use fastcors_core::{ConfigErrorKind as K, Cors};
     let cases: &[(&str, &str, K)] = &[
         (
             r#"allow_headers = ["x-ok\r\nSet-Cookie: a=b"]"#,
@@ -506,7 +506,8 @@ fn build_errors_carry_their_kind() {
         ),
     ];
     for (toml, field, kind) in cases {
-        let cfg = cors_core::Config::from_toml_str(toml).unwrap_or_else(|e| panic!("{toml}: {e}"));
+        let cfg =
+            fastcors_core::Config::from_toml_str(toml).unwrap_or_else(|e| panic!("{toml}: {e}"));
         let err = Cors::from_config(&cfg).expect_err(toml);
         let e = err
             .errors()

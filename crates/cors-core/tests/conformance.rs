@@ -2,7 +2,7 @@
 //! applies the decision to an empty application response the way every
 //! adapter must (see the `decision` module doc).
 
-use cors_core::{merge_vary, Config, Cors, Decision, RequestView, VaryUpdate};
+use fastcors_core::{merge_vary, Config, Cors, Decision, RequestView, VaryUpdate};
 use serde_json::Value;
 
 fn load() -> Vec<Value> {

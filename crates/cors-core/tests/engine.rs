@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use cors_core::{
+use fastcors_core::{
     Config, Cors, Decision, HeaderName, OriginCheck, OriginPredicate, Preset, Reason, RequestView,
     WarningKind,
 };
@@ -133,11 +133,11 @@ fn sync_predicate_is_cached() {
 #[test]
 fn external_predicate_returns_pending_then_resume_decides() {
     for ttl in [0.0, 60.0] {
-        let cfg = cors_core::Config {
+        let cfg = fastcors_core::Config {
             origin_cache_ttl: Some(ttl),
             ..Default::default()
         };
-        let cors = cors_core::CorsBuilder::from_config(cfg)
+        let cors = fastcors_core::CorsBuilder::from_config(cfg)
             .origin_predicate(OriginPredicate::External)
             .build()
             .unwrap();
@@ -193,7 +193,7 @@ async fn a_hanging_async_predicate_times_out_and_denies() {
         origin_check_timeout: Some(0.05),
         ..Default::default()
     };
-    let cors = cors_core::CorsBuilder::from_config(cfg)
+    let cors = fastcors_core::CorsBuilder::from_config(cfg)
         .origin_predicate(OriginPredicate::Async(Arc::new(|o: String| {
             Box::pin(async move {
                 if o.contains("hang") {
@@ -392,7 +392,7 @@ fn fst_file_round_trip() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("origins.fst");
     let list: Vec<String> = (0..1000).map(|i| format!("https://t{i}.example")).collect();
-    std::fs::write(&path, cors_core::build_fst(&list).unwrap()).unwrap();
+    std::fs::write(&path, fastcors_core::build_fst(&list).unwrap()).unwrap();
     let cfg = Config {
         allow_origins_file: Some(path.clone()),
         ..Config::default()

@@ -2,7 +2,7 @@
 
 The expected responses are produced by running Starlette 1.10.0's own
 CORSMiddleware (the reference) on each configuration and request, so the
-vectors cannot drift towards what cors-core happens to do.
+vectors cannot drift towards what fastcors-core happens to do.
 
     pip install starlette==1.10.0
     python crates/cors-core/tests/gen_starlette_vectors.py > crates/cors-core/tests/vectors_starlette.json

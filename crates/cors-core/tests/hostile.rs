@@ -1,4 +1,4 @@
-//! Hostile input through cors-core: huge and malformed request headers,
+//! Hostile input through fastcors-core: huge and malformed request headers,
 //! huge configurations, and origin-set updates racing with evaluations.
 //!
 //! The request shapes every frontend checks are in `hostile.json` (see
@@ -12,10 +12,10 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier};
 
-use cors_core::origin::MalformedOrigin;
-use cors_core::{Cors, Decision, HeaderName, Preset, Reason, RequestView};
-use cors_testkit::decision::acao;
-use cors_testkit::hostile::{HostileSet, Outcome};
+use fastcors_core::origin::MalformedOrigin;
+use fastcors_core::{Cors, Decision, HeaderName, Preset, Reason, RequestView};
+use fastcors_testkit::decision::acao;
+use fastcors_testkit::hostile::{HostileSet, Outcome};
 
 const MIB: usize = 1 << 20;
 const PRESETS: [Preset; 2] = [Preset::Standard, Preset::Starlette];
@@ -56,7 +56,7 @@ fn preflight_with<'a>(acrh: &'a [u8]) -> RequestView<'a> {
         .with_request_headers(acrh)
 }
 
-fn preflight(d: Decision<'_>) -> cors_core::Preflight<'_> {
+fn preflight(d: Decision<'_>) -> fastcors_core::Preflight<'_> {
     match d {
         Decision::Preflight(p) => p,
         other => panic!("expected a preflight decision, got {other:?}"),
@@ -230,7 +230,7 @@ fn thousands_of_header_fields() {
         assert_eq!(view.request_header_fields(), 5_000);
         assert_eq!(
             view.request_headers().len(),
-            cors_core::request::MAX_REQUEST_HEADER_FIELDS
+            fastcors_core::request::MAX_REQUEST_HEADER_FIELDS
         );
         let d = explicit(preset).evaluate(&view);
         match preset {
@@ -461,18 +461,18 @@ fn huge_configuration_documents() {
         .map(|i| format!("\"https://s{i}.example.org\""))
         .collect();
     let json = format!("{{\"allow_origins\": [{}]}}", list.join(","));
-    let cfg = cors_core::Config::from_json_str(&json).unwrap();
+    let cfg = fastcors_core::Config::from_json_str(&json).unwrap();
     let cors = Cors::from_config(&cfg).unwrap();
     assert!(cors.is_allowed_origin("https://s4242.example.org"));
     // Deep nesting is an error, not a stack overflow.
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(cors_core::Config::from_json_str(&format!("{{\"rules\": {deep}}}")).is_err());
+    assert!(fastcors_core::Config::from_json_str(&format!("{{\"rules\": {deep}}}")).is_err());
     let deep_toml = format!(
         "allow_origins = {}{}",
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
-    assert!(cors_core::Config::from_toml_str(&deep_toml).is_err());
+    assert!(fastcors_core::Config::from_toml_str(&deep_toml).is_err());
 }
 
 /// Four readers evaluate while a writer swaps the exact origins between two

@@ -1,6 +1,6 @@
 //! Properties of the engine over generated configurations and requests.
 
-use cors_core::{Config, Cors, Decision, HeaderName, Preset, RequestView};
+use fastcors_core::{Config, Cors, Decision, HeaderName, Preset, RequestView};
 use proptest::prelude::*;
 
 fn label() -> impl Strategy<Value = String> {
@@ -132,7 +132,7 @@ proptest! {
         for (n, v) in headers(&d) {
             if n == HeaderName::AllowOrigin && v != b"*" {
                 prop_assert_eq!(v, &o[..]);
-                prop_assert!(cors_core::origin::parse_request_origin(&o).is_ok());
+                prop_assert!(fastcors_core::origin::parse_request_origin(&o).is_ok());
             }
         }
         if !d.is_allowed() {
@@ -155,7 +155,7 @@ proptest! {
     /// Normalising a configured origin is idempotent.
     #[test]
     fn normalisation_is_idempotent(o in origin()) {
-        use cors_core::origin::{parse_configured_origin, ParsedConfigOrigin};
+        use fastcors_core::origin::{parse_configured_origin, ParsedConfigOrigin};
         let mut w = Vec::new();
         let upper = o.to_uppercase();
         for input in [o.as_str(), upper.as_str()] {
@@ -170,14 +170,14 @@ proptest! {
     #[test]
     fn exact_index_agrees_with_a_list(list in prop::collection::vec(origin(), 0..20), probe in origin()) {
         let mut w = Vec::new();
-        let canon: Vec<String> = list.iter().filter_map(|o| match cors_core::origin::parse_configured_origin("f", o, &mut w) {
-            Ok(cors_core::origin::ParsedConfigOrigin::Tuple(c)) => Some(c.serialized),
+        let canon: Vec<String> = list.iter().filter_map(|o| match fastcors_core::origin::parse_configured_origin("f", o, &mut w) {
+            Ok(fastcors_core::origin::ParsedConfigOrigin::Tuple(c)) => Some(c.serialized),
             _ => None,
         }).collect();
         let cors = Cors::builder().allow_origins(canon.clone()).build().unwrap();
         let naive = canon.contains(&probe);
         prop_assert_eq!(cors.is_allowed_origin(&probe), naive);
-        let fst = cors_core::FstOrigins::from_origins(&canon).unwrap();
+        let fst = fastcors_core::FstOrigins::from_origins(&canon).unwrap();
         prop_assert_eq!(fst.contains(&probe), naive);
     }
 }

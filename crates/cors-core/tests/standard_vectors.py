@@ -1,7 +1,7 @@
 """Standard-preset conformance vectors, written by hand from the Fetch standard.
 
 Each expectation below is stated explicitly; nothing is produced by running
-cors-core. `build_vectors.py` merges these with the Starlette-generated ones
+fastcors-core. `build_vectors.py` merges these with the Starlette-generated ones
 into vectors.json.
 """
 

@@ -1,4 +1,4 @@
-//! The drivers the three adapters' tests share: cors-core's conformance
+//! The drivers the three adapters' tests share: fastcors-core's conformance
 //! vectors, the attacker-origin corpus (`attacker.json`) and the hostile
 //! inputs (`hostile.json`), each over a closure that sends one request
 //! through the framework ([`SendFn`]); plus raw-socket helpers and the
@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use cors_core::{Config, Cors, Preset};
+use fastcors_core::{Config, Cors, Preset};
 use serde_json::Value;
 
 use crate::corpus::Corpus;

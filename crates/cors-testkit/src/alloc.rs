@@ -6,7 +6,7 @@
 //! count each other. Each test binary declares the allocator itself:
 //!
 //! ```ignore
-//! use cors_testkit::alloc::CountingAlloc;
+//! use fastcors_testkit::alloc::CountingAlloc;
 //! #[global_allocator]
 //! static A: CountingAlloc = CountingAlloc;
 //! ```

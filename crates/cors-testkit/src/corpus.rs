@@ -1,6 +1,6 @@
 //! The attacker-origin corpus: `crates/cors-core/tests/attacker.json`.
 
-use cors_core::{CorsBuilder, Preset};
+use fastcors_core::{CorsBuilder, Preset};
 use serde::Deserialize;
 
 use crate::hostile::ValueSpec;
@@ -14,13 +14,13 @@ pub struct Corpus {
     /// [`Corpus::special_templates`]; the results are refused by every entry.
     pub special: Vec<ValueSpec>,
     pub special_templates: Vec<String>,
-    /// `cors_core::lint::attacker_origins(lint_domain)` are refused by every
+    /// `fastcors_core::lint::attacker_origins(lint_domain)` are refused by every
     /// entry too (the Rust tests and Python add them at run time).
     pub lint_domain: String,
     pub entries: Vec<Entry>,
 }
 
-/// One configured entry, in cors-core's configuration model (regexes in
+/// One configured entry, in fastcors-core's configuration model (regexes in
 /// Rust syntax; at most one, so that Python's single-regex parameter can
 /// carry it).
 #[derive(Debug, Clone, Deserialize)]
@@ -65,7 +65,7 @@ impl Corpus {
                 v.push([before.as_bytes(), &c, after.as_bytes()].concat());
             }
         }
-        for o in cors_core::lint::attacker_origins(&self.lint_domain) {
+        for o in fastcors_core::lint::attacker_origins(&self.lint_domain) {
             v.push(o.into_bytes());
         }
         dedup(v)
@@ -101,6 +101,6 @@ impl Entry {
 
     /// A builder in `preset` with this entry's origins.
     pub fn builder(&self, preset: Preset) -> CorsBuilder {
-        self.apply(cors_core::Cors::builder().preset(preset))
+        self.apply(fastcors_core::Cors::builder().preset(preset))
     }
 }

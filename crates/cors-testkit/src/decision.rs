@@ -1,13 +1,13 @@
-//! The only place the kit reads a cors-core [`Decision`]: keep it small, it
+//! The only place the kit reads a fastcors-core [`Decision`]: keep it small, it
 //! follows the engine's Decision API.
 
-use cors_core::{Decision, HeaderName};
+use fastcors_core::{Decision, HeaderName};
 
 /// The CORS headers of a decision (none for a rejection).
 ///
 /// Panics on `Pending`: the shared data never configures a predicate.
 pub fn headers<'a>(d: &Decision<'a>) -> Vec<(HeaderName, &'a [u8])> {
-    let bytes = |h: &cors_core::Headers<'a>| h.iter().map(|(n, v)| (n, v.as_bytes())).collect();
+    let bytes = |h: &fastcors_core::Headers<'a>| h.iter().map(|(n, v)| (n, v.as_bytes())).collect();
     match d {
         Decision::Preflight(p) => bytes(&p.headers),
         Decision::Actual(a) => bytes(&a.headers),

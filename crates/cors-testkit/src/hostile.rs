@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use cors_core::{Config, Cors, Preset};
+use fastcors_core::{Config, Cors, Preset};
 use serde::Deserialize;
 
 /// A byte string, written literally or generatively.
@@ -101,7 +101,7 @@ pub struct Case {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct HostileSet {
-    /// Configurations in cors-core's model, without `preset`.
+    /// Configurations in fastcors-core's model, without `preset`.
     pub configs: BTreeMap<String, serde_json::Value>,
     pub cases: Vec<Case>,
 }

@@ -4,7 +4,7 @@
 //!   themselves: `#[global_allocator] static A: CountingAlloc = CountingAlloc;`.
 //! * [`corpus`]: the attacker-origin corpus, `crates/cors-core/tests/attacker.json`.
 //! * [`hostile`]: the hostile-input set, `crates/cors-core/tests/hostile.json`.
-//! * [`decision`]: the only place the kit reads a cors-core `Decision`.
+//! * [`decision`]: the only place the kit reads a fastcors-core `Decision`.
 //! * [`adapter`]: the drivers the framework adapters' tests share
 //!   (conformance vectors, attacker corpus, hostile inputs) over a
 //!   "send this request, give me the response" closure.

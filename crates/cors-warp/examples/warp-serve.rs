@@ -1,7 +1,7 @@
-//! The example API behind warp and cors-warp.
+//! The example API behind warp and fastcors-warp.
 //!
 //! ```text
-//! cargo run -p cors-warp --example warp-serve -- --config crates/cors-axum/examples/cors.toml --port 8082
+//! cargo run -p fastcors-warp --example warp-serve -- --config crates/cors-axum/examples/cors.toml --port 8082
 //! ```
 //!
 //! `GET/PUT/POST/DELETE /data` (JSON, `x-total` header), `GET /boom`
@@ -129,14 +129,14 @@ async fn main() {
         );
         std::process::exit(2);
     });
-    let cors = cors_warp::from_file(&args.config).unwrap_or_else(|e| {
+    let cors = fastcors_warp::from_file(&args.config).unwrap_or_else(|e| {
         eprintln!("warp-serve: {}: {e}", args.config);
         std::process::exit(2);
     });
     for w in cors.warnings() {
         eprintln!("warp-serve: warning: {w}");
     }
-    let app = routes(Items::default()).with(warp::wrap_fn(cors_warp::cors(cors)));
+    let app = routes(Items::default()).with(warp::wrap_fn(fastcors_warp::cors(cors)));
     let listener = tokio::net::TcpListener::bind((args.host.as_str(), args.port))
         .await
         .unwrap_or_else(|e| {

@@ -1,8 +1,8 @@
-//! CORS for warp 0.4: a thin wrapper over [`cors_core`].
+//! CORS for warp 0.4: a thin wrapper over [`fastcors_core`].
 //!
-//! The wrapper only translates: it builds a [`cors_core::RequestView`] from
-//! the request headers, asks [`cors_core::Cors::evaluate`], and writes the
-//! [`Decision`](cors_core::Decision) back with [`cors_core::http`]:
+//! The wrapper only translates: it builds a [`fastcors_core::RequestView`] from
+//! the request headers, asks [`fastcors_core::Cors::evaluate`], and writes the
+//! [`Decision`](fastcors_core::Decision) back with [`fastcors_core::http`]:
 //!
 //! - a preflight is answered by the wrapper; the wrapped filter is not run;
 //! - every response of the wrapped filter gets the CORS headers and `Vary`,
@@ -20,10 +20,10 @@
 //! Two ways to apply it:
 //!
 //! ```
-//! use cors_core::Cors;
+//! use fastcors_core::Cors;
 //! use warp::Filter;
 //!
-//! # fn main() -> Result<(), cors_core::ConfigErrors> {
+//! # fn main() -> Result<(), fastcors_core::ConfigErrors> {
 //! let cors = Cors::builder()
 //!     .allow_origins(["https://app.example.com"])
 //!     .allow_origin_patterns(["https://*.example.com"])
@@ -32,17 +32,17 @@
 //! let routes = warp::path("data").and(warp::get()).map(|| "[]");
 //!
 //! // With `.with(...)`, like `warp::cors()` (the wrapped filter is boxed):
-//! let app = routes.clone().with(warp::wrap_fn(cors_warp::cors(cors.clone())));
+//! let app = routes.clone().with(warp::wrap_fn(fastcors_warp::cors(cors.clone())));
 //!
 //! // Or as a function, without boxing:
-//! let app2 = cors_warp::wrap(routes, cors);
+//! let app2 = fastcors_warp::wrap(routes, cors);
 //! # drop((app, app2));
 //! # Ok(())
 //! # }
 //! ```
 //!
 //! From a configuration file (TOML or JSON, the same file every fastcors
-//! adapter reads): `cors_warp::from_file("cors.toml")?` returns the
+//! adapter reads): `fastcors_warp::from_file("cors.toml")?` returns the
 //! [`Cors`] to pass to either.
 
 #![forbid(unsafe_code)]
@@ -57,15 +57,15 @@ use std::pin::Pin;
 use std::sync::Mutex;
 use std::task::{Context, Poll};
 
-use cors_core::http::{self as cors_http, ActualHeaders, Outcome, Resolved};
-use cors_core::{Config, ConfigErrors, Cors};
+use fastcors_core::http::{self as cors_http, ActualHeaders, Outcome, Resolved};
+use fastcors_core::{Config, ConfigErrors, Cors};
 use http::header::HeaderMap;
 use http::Method;
 use warp::filters::BoxedFilter;
 use warp::reply::Response;
 use warp::{Filter, Rejection, Reply};
 
-pub use cors_core;
+pub use fastcors_core;
 
 /// Builds a policy from a [`Config`]; every invalid field is reported.
 pub fn from_config(config: &Config) -> Result<Cors, ConfigErrors> {
@@ -78,7 +78,7 @@ pub fn from_file(path: impl AsRef<Path>) -> Result<Cors, ConfigErrors> {
     Cors::from_config(&config)
 }
 
-/// A wrapper for `filter.with(warp::wrap_fn(cors_warp::cors(cors)))`.
+/// A wrapper for `filter.with(warp::wrap_fn(fastcors_warp::cors(cors)))`.
 ///
 /// warp's `Wrap` trait is sealed, so the wrapper is a function for
 /// [`warp::wrap_fn`], and the filter it returns is boxed. [`wrap`] does the

@@ -1,4 +1,4 @@
-//! warp-specific behaviour of cors-warp: rejections, `.with(...)`,
+//! warp-specific behaviour of fastcors-warp: rejections, `.with(...)`,
 //! recovered filters, streaming bodies, Vary, HEAD, WebSocket.
 
 use std::convert::Infallible;
@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use cors_core::{Config, Cors, OriginPredicate};
-use cors_testkit::adapter::{ALLOWED, DENIED};
+use fastcors_core::{Config, Cors, OriginPredicate};
+use fastcors_testkit::adapter::{ALLOWED, DENIED};
 use http::{header, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
 use tower_service::Service;
@@ -79,7 +79,7 @@ fn api(calls: Arc<AtomicUsize>) -> impl Filter<Extract = (Response,), Error = Re
 #[tokio::test]
 async fn preflight_is_answered_without_the_filter() {
     let calls = Arc::new(AtomicUsize::new(0));
-    let app = cors_warp::wrap(api(calls.clone()), cors_testkit::adapter::app_config());
+    let app = fastcors_warp::wrap(api(calls.clone()), fastcors_testkit::adapter::app_config());
     let (res, body) = send(app, preflight("/data", ALLOWED)).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(acao(&res), Some(ALLOWED));
@@ -89,7 +89,7 @@ async fn preflight_is_answered_without_the_filter() {
 
 #[tokio::test]
 async fn rejections_are_answered_like_warp_with_headers() {
-    let app = cors_warp::wrap(api(Arc::default()), cors_testkit::adapter::app_config());
+    let app = fastcors_warp::wrap(api(Arc::default()), fastcors_testkit::adapter::app_config());
     // No such path: 404.
     let (res, _) = send(app.clone(), request(Method::GET, "/nope", Some(ALLOWED))).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
@@ -107,7 +107,7 @@ async fn rejections_are_answered_like_warp_with_headers() {
     let typed = warp::path("typed")
         .and(warp::header::<u32>("x-count"))
         .map(|n: u32| n.to_string().into_response());
-    let app = cors_warp::wrap(typed, cors_testkit::adapter::app_config());
+    let app = fastcors_warp::wrap(typed, fastcors_testkit::adapter::app_config());
     let mut req = request(Method::GET, "/typed", Some(ALLOWED));
     req.headers_mut().insert("x-count", "many".parse().unwrap());
     let (res, _) = send(app, req).await;
@@ -124,19 +124,19 @@ async fn with_wrap_fn_and_recovered_filters() {
             )
         })
         .unify();
-    let app = recovered.clone().with(warp::wrap_fn(cors_warp::cors(
-        cors_testkit::adapter::app_config(),
+    let app = recovered.clone().with(warp::wrap_fn(fastcors_warp::cors(
+        fastcors_testkit::adapter::app_config(),
     )));
     let (res, body) = send(app, request(Method::GET, "/nope", Some(ALLOWED))).await;
     assert_eq!(res.status(), StatusCode::IM_A_TEAPOT);
     assert_eq!(body, "custom");
     assert_eq!(acao(&res), Some(ALLOWED));
-    let app = cors_warp::wrap(recovered, cors_testkit::adapter::app_config());
+    let app = fastcors_warp::wrap(recovered, fastcors_testkit::adapter::app_config());
     let (res, _) = send(app, request(Method::GET, "/data", Some(ALLOWED))).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(acao(&res), Some(ALLOWED));
-    let app = api(Arc::default()).with(warp::wrap_fn(cors_warp::cors(
-        cors_testkit::adapter::app_config(),
+    let app = api(Arc::default()).with(warp::wrap_fn(fastcors_warp::cors(
+        fastcors_testkit::adapter::app_config(),
     )));
     let (res, _) = send(app, request(Method::GET, "/nope", Some(ALLOWED))).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
@@ -151,7 +151,7 @@ async fn streaming_body_passes_through() {
         );
         warp::reply::stream(chunks).into_response()
     });
-    let app = cors_warp::wrap(stream, cors_testkit::adapter::app_config());
+    let app = fastcors_warp::wrap(stream, fastcors_testkit::adapter::app_config());
     let (res, body) = send(app, request(Method::GET, "/stream", Some(ALLOWED))).await;
     assert_eq!(acao(&res), Some(ALLOWED));
     assert_eq!(body, "one two three");
@@ -163,7 +163,7 @@ async fn existing_vary_is_preserved() {
         .map(|| warp::reply::with_header("ok", "vary", "Accept-Encoding").into_response());
     let v2 = warp::path("v2")
         .map(|| warp::reply::with_header("ok", "vary", "origin, cookie").into_response());
-    let app = cors_warp::wrap(v.or(v2).unify(), cors_testkit::adapter::app_config());
+    let app = fastcors_warp::wrap(v.or(v2).unify(), fastcors_testkit::adapter::app_config());
     let (res, _) = send(app.clone(), request(Method::GET, "/v", Some(ALLOWED))).await;
     assert_eq!(vary(&res), ["Accept-Encoding", "Origin"]);
     let (res, _) = send(app, request(Method::GET, "/v2", Some(ALLOWED))).await;
@@ -175,7 +175,7 @@ async fn head_requests_get_headers() {
     let head = warp::head()
         .and(warp::path("data"))
         .map(|| "".into_response());
-    let app = cors_warp::wrap(head, cors_testkit::adapter::app_config());
+    let app = fastcors_warp::wrap(head, fastcors_testkit::adapter::app_config());
     let (res, _) = send(app, request(Method::HEAD, "/data", Some(ALLOWED))).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(acao(&res), Some(ALLOWED));
@@ -184,7 +184,7 @@ async fn head_requests_get_headers() {
 #[tokio::test]
 async fn disallowed_and_blocked_origins() {
     let calls = Arc::new(AtomicUsize::new(0));
-    let app = cors_warp::wrap(api(calls.clone()), cors_testkit::adapter::app_config());
+    let app = fastcors_warp::wrap(api(calls.clone()), fastcors_testkit::adapter::app_config());
     let (res, _) = send(app, request(Method::GET, "/data", Some(DENIED))).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(acao(&res), None);
@@ -195,7 +195,7 @@ async fn disallowed_and_blocked_origins() {
         .block_disallowed(true)
         .build()
         .unwrap();
-    let app = cors_warp::wrap(api(calls.clone()), blocking);
+    let app = fastcors_warp::wrap(api(calls.clone()), blocking);
     let (res, _) = send(app, request(Method::GET, "/data", Some(DENIED))).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
@@ -216,7 +216,7 @@ async fn async_origin_predicate_is_awaited() {
         })))
         .build()
         .unwrap();
-    let app = cors_warp::wrap(api(Arc::default()), cors);
+    let app = fastcors_warp::wrap(api(Arc::default()), cors);
     for _ in 0..2 {
         let (res, _) = send(
             app.clone(),
@@ -239,15 +239,15 @@ fn construction_errors_are_returned() {
     let config =
         Config::from_toml_str("allow_origins = [\"https://ok.example\", \"not an origin\"]")
             .unwrap();
-    let err = cors_warp::from_config(&config).unwrap_err();
+    let err = fastcors_warp::from_config(&config).unwrap_err();
     assert!(err.to_string().contains("allow_origins"), "{err}");
     assert!(err.to_string().contains("not an origin"), "{err}");
-    assert!(cors_warp::from_file("/nonexistent/cors.toml").is_err());
+    assert!(fastcors_warp::from_file("/nonexistent/cors.toml").is_err());
     let sample = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../cors-axum/examples/cors.toml"
     );
-    assert!(cors_warp::from_file(sample).is_ok());
+    assert!(fastcors_warp::from_file(sample).is_ok());
 }
 
 #[test]
@@ -260,7 +260,7 @@ fn websocket_upgrade_from_disallowed_origin_is_refused_before_101() {
             count.fetch_add(1, Ordering::SeqCst);
             ws.on_upgrade(|_socket| async {}).into_response()
         });
-    let app = cors_warp::wrap(ws, cors_testkit::adapter::app_config());
+    let app = fastcors_warp::wrap(ws, fastcors_testkit::adapter::app_config());
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     listener.set_nonblocking(true).unwrap();
@@ -274,12 +274,16 @@ fn websocket_upgrade_from_disallowed_origin_is_refused_before_101() {
             warp::serve(app).incoming(listener).run().await;
         });
     });
-    let res =
-        cors_testkit::adapter::raw_http(addr, &cors_testkit::adapter::ws_handshake("/ws", DENIED));
+    let res = fastcors_testkit::adapter::raw_http(
+        addr,
+        &fastcors_testkit::adapter::ws_handshake("/ws", DENIED),
+    );
     assert_eq!(res.status, 403, "{res:?}");
     assert_eq!(upgrades.load(Ordering::SeqCst), 0);
-    let res =
-        cors_testkit::adapter::raw_http(addr, &cors_testkit::adapter::ws_handshake("/ws", ALLOWED));
+    let res = fastcors_testkit::adapter::raw_http(
+        addr,
+        &fastcors_testkit::adapter::ws_handshake("/ws", ALLOWED),
+    );
     assert_eq!(res.status, 101, "{res:?}");
     assert_eq!(res.header("access-control-allow-origin"), Some(ALLOWED));
     assert_eq!(upgrades.load(Ordering::SeqCst), 1);

@@ -1,12 +1,12 @@
-//! cors-core's conformance vectors, end to end through warp in-process, plus
+//! fastcors-core's conformance vectors, end to end through warp in-process, plus
 //! the attacker-origin corpus and hostile inputs.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use cors_core::Cors;
-use cors_testkit::adapter::{Observed, Order, Vector};
+use fastcors_core::Cors;
+use fastcors_testkit::adapter::{Observed, Order, Vector};
 use http::{HeaderName, HeaderValue, Request};
 use http_body_util::{BodyExt, Empty};
 use tower_service::Service;
@@ -19,7 +19,7 @@ async fn send(cors: Cors, method: &str, path: &str, headers: &[(String, String)]
         flag.store(true, Ordering::SeqCst);
         "ok"
     });
-    let mut svc = warp::service(cors_warp::wrap(app, cors));
+    let mut svc = warp::service(fastcors_warp::wrap(app, cors));
     let mut req = Request::builder().method(method).uri(path);
     for (n, v) in headers {
         req = req.header(
@@ -62,7 +62,7 @@ fn rt() -> tokio::runtime::Runtime {
 fn conformance_vectors() {
     let rt = rt();
     let (ran, skipped) =
-        cors_testkit::adapter::run_all(Order::GroupedByName, |v: &Vector, cors| {
+        fastcors_testkit::adapter::run_all(Order::GroupedByName, |v: &Vector, cors| {
             rt.block_on(send(cors, &v.method, &v.path, &v.headers))
         });
     eprintln!("{ran} vectors passed through warp ({skipped} not representable in HTTP)");
@@ -72,7 +72,7 @@ fn conformance_vectors() {
 fn attacker_origins_get_nothing() {
     let rt = rt();
     let (sent, skipped) =
-        cors_testkit::adapter::check_attacker_corpus(&mut |cors, method, path, headers| {
+        fastcors_testkit::adapter::check_attacker_corpus(&mut |cors, method, path, headers| {
             rt.block_on(send(cors, method, path, headers))
         });
     eprintln!("{sent} attacker origins sent through warp ({skipped} not representable in HTTP)");
@@ -82,7 +82,7 @@ fn attacker_origins_get_nothing() {
 fn hostile_inputs_fail_closed() {
     let rt = rt();
     let (sent, skipped) =
-        cors_testkit::adapter::check_hostile_inputs(&mut |cors, method, path, headers| {
+        fastcors_testkit::adapter::check_hostile_inputs(&mut |cors, method, path, headers| {
             rt.block_on(send(cors, method, path, headers))
         });
     eprintln!(

@@ -5,7 +5,7 @@ Change one import::
     from fastcors import CORSMiddleware   # was: from starlette.middleware.cors import CORSMiddleware
 
 Same parameters, same bytes on the wire; the policy is evaluated by the Rust
-engine cors-core. See :class:`CORSMiddleware` for the opt-in extras.
+engine fastcors-core. See :class:`CORSMiddleware` for the opt-in extras.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ __all__ = [
 
 
 class ConfigProblem(NamedTuple):
-    """One configuration problem found by cors-core."""
+    """One configuration problem found by fastcors-core."""
 
     field: str
     """The parameter, with an index for list entries (``allow_origins[2]``)."""
@@ -26,7 +26,7 @@ class ConfigProblem(NamedTuple):
     hint: str
     """How to fix it."""
     kind: str = "Other"
-    """cors-core's error kind (``UnknownKey``, ``InvalidToken``, ``InvalidRegex``,
+    """fastcors-core's error kind (``UnknownKey``, ``InvalidToken``, ``InvalidRegex``,
     ...), stable across releases: match on it, not on ``message``."""
 
 
@@ -51,7 +51,7 @@ class CORSConfigError(ValueError):
 class CORSConfigWarning(UserWarning):
     """A configuration that works, but probably not as intended.
 
-    ``kind`` is cors-core's warning kind (``BroadMatch``, ``NeverMatches``,
+    ``kind`` is fastcors-core's warning kind (``BroadMatch``, ``NeverMatches``,
     ``Normalized``, ...), ``field`` and ``value`` name what it is about.
     """
 

@@ -1,4 +1,4 @@
-"""Type stubs for ``fastcors._native``, the PyO3 bindings of cors-core."""
+"""Type stubs for ``fastcors._native``, the PyO3 bindings of fastcors-core."""
 
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Optional, Union
@@ -11,7 +11,7 @@ STARLETTE_SAFELISTED_HEADERS: tuple[str, ...]
 
 class NativeConfigError(ValueError):
     """``args``: ``(message, [(field, value, message, hint, kind), ...])``;
-    ``kind`` is cors-core's ``ConfigErrorKind`` (``"UnknownKey"``, ...)."""
+    ``kind`` is fastcors-core's ``ConfigErrorKind`` (``"UnknownKey"``, ...)."""
 
 class InternalError(RuntimeError):
     """A Rust panic, surfaced as an exception."""
@@ -30,7 +30,7 @@ class SendWrapper:
     def inner(self) -> Callable[[MutableMapping[str, Any]], Awaitable[None]]: ...
 
 class Engine:
-    """One configured policy (cors-core's ``Cors``)."""
+    """One configured policy (fastcors-core's ``Cors``)."""
 
     def __new__(
         cls,

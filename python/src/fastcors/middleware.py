@@ -1,4 +1,4 @@
-"""``CORSMiddleware``: Starlette's CORS middleware, on the cors-core engine."""
+"""``CORSMiddleware``: Starlette's CORS middleware, on the fastcors-core engine."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ class Rule:
     name: Optional[str] = None
 
     def to_config(self) -> dict[str, Any]:
-        """The rule in cors-core's configuration model (Rust regex syntax)."""
+        """The rule in fastcors-core's configuration model (Rust regex syntax)."""
         out: dict[str, Any] = {}
         for key, value in asdict(self).items():
             if value is None:
@@ -159,7 +159,7 @@ class Explanation:
     matched_by: Optional[str] = None
     """Which entry of that rule admitted it."""
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    """cors-core's explanation as parsed from JSON."""
+    """fastcors-core's explanation as parsed from JSON."""
 
 
 class Origins:
@@ -373,7 +373,7 @@ class _LiveDict(dict):  # type: ignore[type-arg]
 
 class CORSMiddleware:
     """Starlette's ``CORSMiddleware`` with the same parameters and the same
-    bytes on the wire, evaluated by the Rust engine cors-core.
+    bytes on the wire, evaluated by the Rust engine fastcors-core.
 
     The nine positional parameters are Starlette 1.10.0's. Everything after
     them is keyword-only and off by default:
@@ -778,7 +778,7 @@ class CORSMiddleware:
         cors_on_errors: bool = False,
         warn: Optional[bool] = None,
     ) -> CORSMiddleware:
-        """Builds the middleware from a mapping in cors-core's configuration
+        """Builds the middleware from a mapping in fastcors-core's configuration
         model (the keys of the TOML/JSON files; regexes use Rust syntax).
         Without a ``preset`` key the ``standard`` preset applies."""
         normalized = json.loads(_call(_native.config_normalize, json.dumps(dict(config))))
@@ -797,7 +797,7 @@ class CORSMiddleware:
         warn: Optional[bool] = None,
     ) -> CORSMiddleware:
         """Builds the middleware from a TOML or JSON file (by extension) in
-        cors-core's configuration model. Usable as a factory:
+        fastcors-core's configuration model. Usable as a factory:
         ``app.add_middleware(CORSMiddleware.from_file, path="cors.toml")``."""
         config = json.loads(_call(_native.config_from_file, os.fspath(path)))
         mw = cls.__new__(cls)

@@ -89,8 +89,8 @@ impl Cors {
     /// Validates a configuration and builds the engine.
     ///
     /// ```
-    /// let cfg = cors_core::Config::from_toml_str(r#"allow_origins = ["https://a.example/"]"#).unwrap();
-    /// let err = cors_core::Cors::from_config(&cfg).unwrap_err();
+    /// let cfg = fastcors_core::Config::from_toml_str(r#"allow_origins = ["https://a.example/"]"#).unwrap();
+    /// let err = fastcors_core::Cors::from_config(&cfg).unwrap_err();
     /// assert_eq!(err.errors()[0].field, "allow_origins[0]");
     /// ```
     pub fn from_config(cfg: &Config) -> Result<Cors, ConfigErrors> {
@@ -110,7 +110,7 @@ impl Cors {
     /// answer is cached for `origin_cache_ttl`.
     ///
     /// ```
-    /// use cors_core::{Cors, Decision, OriginCheck, OriginPredicate, RequestView};
+    /// use fastcors_core::{Cors, Decision, OriginCheck, OriginPredicate, RequestView};
     /// let cors = Cors::builder().origin_predicate(OriginPredicate::External).build().unwrap();
     /// let view = RequestView::new(b"GET").with_origin(b"https://tenant.example");
     /// let Decision::Pending(pending) = cors.evaluate(&view) else { unreachable!() };
