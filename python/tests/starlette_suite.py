@@ -20,7 +20,7 @@ import sys
 import tarfile
 from pathlib import Path
 
-VERSION = "1.10.0"
+from fastcors import STARLETTE_VERSION as VERSION  # the one place it is stated
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "_starlette_suite"
 CACHE = HERE / "_starlette_suite" / "_sdist"

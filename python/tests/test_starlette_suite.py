@@ -23,8 +23,13 @@ def test_starlettes_own_cors_tests_pass() -> None:
     except Exception as exc:  # pragma: no cover - no sdist and no registry
         pytest.skip(f"Starlette's sdist is not available: {exc}")
     env = dict(os.environ)
+    # The subprocess imports the same fastcors as this one: the source tree
+    # (an in-place build) only when that is what is under test here, never
+    # in place of an installed wheel.
+    import fastcors
+
     src = HERE.parent / "src"
-    if (src / "fastcors").is_dir() and any((src / "fastcors").glob("_native*.so")):
+    if Path(fastcors.__file__).resolve().is_relative_to(src.resolve()):
         env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
     proc = subprocess.run(
         # Starlette's own pytest settings, nothing added: warnings are errors.

@@ -23,6 +23,13 @@ from .middleware import (
 
 __version__ = "0.1.0"
 
+#: The Starlette release whose ``CORSMiddleware`` this drop-in matches, byte
+#: for byte: its own ``tests/middleware/test_cors.py`` is run against
+#: fastcors, the differential tests compare with it, and the ``test`` extra
+#: pins it. Stated here only; ``tests/test_release.py`` checks that the pin
+#: and every "Starlette X.Y.Z" in the repository agree with it.
+STARLETTE_VERSION = "1.10.0"
+
 __all__ = [
     "ALL_METHODS",
     "SAFELISTED_HEADERS",
@@ -35,5 +42,6 @@ __all__ = [
     "OriginPredicate",
     "Origins",
     "Rule",
+    "STARLETTE_VERSION",
     "__version__",
 ]
