@@ -4,15 +4,18 @@
 #   scripts/setup.sh            Rust toolchain components + Python test deps + fastcors
 #   scripts/setup.sh --browser  also headless Chromium (browser tests)
 #   scripts/setup.sh --bench    also wrk and matplotlib (benchmarks)
+#   scripts/setup.sh --release  also what scripts/release-check.sh needs (objdump, unzip)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 want_browser=0
 want_bench=0
+want_release=0
 for a in "$@"; do
   case "$a" in
     --browser) want_browser=1 ;;
     --bench) want_bench=1 ;;
+    --release) want_release=1 ;;
   esac
 done
 
@@ -35,6 +38,7 @@ fi
 
 if [ "$want_browser" = 1 ]; then apt_install chromium; fi
 if [ "$want_bench" = 1 ]; then apt_install wrk; fi
+if [ "$want_release" = 1 ]; then apt_install binutils unzip; fi
 
 PY=${PYTHON:-python3}
 pip_install() { $PY -m pip install -q --disable-pip-version-check --root-user-action=ignore "$@"; }
