@@ -139,7 +139,7 @@ def adapters_section(ad: dict[str, Any], out: str, lines: list[str]) -> None:
         for i, kind in enumerate(("simple", "preflight")):
             ax = axes[i][j]
             base = t(fw, kind, "none", 3) or 0
-            for side, color, label in (("fastcors", BLUE, f"cors-{fw}"), ("incumbent", GREY, INCUMBENT[fw])):
+            for side, color, label in (("fastcors", BLUE, f"fastcors-{fw}"), ("incumbent", GREY, INCUMBENT[fw])):
                 pts = [(n, t(fw, kind, side, n)) for n in sizes]
                 pts = [(n, max(v - base, 1.0)) for n, v in pts if v is not None]
                 if pts:
@@ -229,7 +229,7 @@ def e2e_section(pye: dict[str, Any] | None, rse: dict[str, Any] | None, out: str
             bars.append((label, r["rps"], BLUE if r["middleware"] == "fastcors" else GREY))
     if rse:
         for r in rse["results"]:
-            name = {"none": "no CORS", "fastcors": f"cors-{r['framework']}", "incumbent": INCUMBENT[r["framework"]],
+            name = {"none": "no CORS", "fastcors": f"fastcors-{r['framework']}", "incumbent": INCUMBENT[r["framework"]],
                     "example": f"{r['framework']}-serve example"}[r["mode"]]
             label = f"{r['framework']}, {name}" + (f", {human(r['origins'])}" if r["mode"] in ("fastcors", "incumbent") else "")
             bars.append((label, r["rps"], BLUE if r["mode"] in ("fastcors", "example") else GREY))
@@ -255,7 +255,7 @@ def e2e_section(pye: dict[str, Any] | None, rse: dict[str, Any] | None, out: str
         lines += ["### End to end, Rust servers", "", rse["method"], "",
                   "| framework | CORS | origins | requests/s | vs no CORS |", "|---|---|---|---|---|"]
         for r in rse["results"]:
-            name = {"none": "none", "fastcors": f"cors-{r['framework']}", "incumbent": INCUMBENT[r["framework"]],
+            name = {"none": "none", "fastcors": f"fastcors-{r['framework']}", "incumbent": INCUMBENT[r["framework"]],
                     "example": f"`{r['framework']}-serve` example"}[r["mode"]]
             vs = f"{r['vs_none']:.1%}" if r.get("vs_none") else "–"
             lines.append(f"| {r['framework']} | {name} | {human(r['origins']) if r['origins'] else '–'} | {r['rps']:,.0f} | {vs} |")
@@ -313,11 +313,11 @@ def targets(core, ad, py, pye) -> list[str]:
             for kind in ("simple", "preflight"):
                 f, i = t(kind, "fastcors", 3), t(kind, "incumbent", 3)
                 if f and i:
-                    out.append(f"| cors-{fw} at or ahead of {INCUMBENT[fw]} at 3 origins ({kind}) | "
+                    out.append(f"| fastcors-{fw} at or ahead of {INCUMBENT[fw]} at 3 origins ({kind}) | "
                                f"{ns(f)} vs {ns(i)} | {mark(f <= i * 1.02)} |")
                 a, b = t(kind, "fastcors", 3), t(kind, "fastcors", 10_000)
                 if a and b:
-                    out.append(f"| cors-{fw} flat 3→10k origins ({kind}) | {b / a:.2f}× | {mark(b / a <= 1.3)} |")
+                    out.append(f"| fastcors-{fw} flat 3→10k origins ({kind}) | {b / a:.2f}× | {mark(b / a <= 1.3)} |")
     out.append("")
     return out
 

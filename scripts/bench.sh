@@ -85,7 +85,7 @@ build() {
   cargo build -q --profile "$PROFILE" -p cors-benches --bins
   # The adapters' example servers (measured end to end when they build and start).
   for fw in axum actix warp; do
-    cargo build -q --profile "$PROFILE" -p "cors-$fw" --example "$fw-serve" \
+    cargo build -q --profile "$PROFILE" -p "fastcors-$fw" --example "$fw-serve" \
       || echo "warning: $fw-serve example did not build; not measured" >&2
   done
   cargo bench -q --profile "$PROFILE" -p fastcors-core --bench evaluate --no-run

@@ -25,8 +25,8 @@ echo
 
 case "$fw" in
   axum | actix | warp)
-    cargo build -q -p "cors-$fw" --example "$fw-serve"
-    echo "== serving the example API with cors-$fw on http://127.0.0.1:$port"
+    cargo build -q -p "fastcors-$fw" --example "$fw-serve"
+    echo "== serving the example API with fastcors-$fw on http://127.0.0.1:$port"
     echo "   try: curl -si -H 'Origin: https://app.example.test' http://127.0.0.1:$port/data"
     exec "${CARGO_TARGET_DIR:-target}/debug/examples/$fw-serve" --config "$config" --port "$port"
     ;;
