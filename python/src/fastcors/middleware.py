@@ -284,6 +284,35 @@ def _emit(lints: Iterable[CORSConfigWarning], as_warnings: bool, stacklevel: int
             logger.warning("CORS configuration: %s", lint)
 
 
+def _live_mutator(base: type, name: str, restore: Callable[[Any, Any], None]) -> Any:
+    """``base.name`` that reports the change to the owner (``self._changed``),
+    and puts the old contents back (``restore``) if the owner refuses it."""
+    method = getattr(base, name)
+    in_place = name.startswith("__i")  # __iadd__, __imul__, __ior__ return self
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+        before = base(self)
+        out = method(self, *args, **kwargs)
+        try:
+            self._changed(self)
+        except BaseException:
+            restore(self, before)  # refused: left as it was
+            raise
+        return self if in_place else out
+
+    return wrapper
+
+
+def _restore_list(target: list[Any], before: list[Any]) -> None:
+    list.__init__(target, before)
+
+
+def _restore_dict(target: dict[Any, Any], before: dict[Any, Any]) -> None:
+    dict.clear(target)
+    dict.update(target, before)
+
+
 class _LiveList(list):  # type: ignore[type-arg]
     """A list attribute whose in-place changes reach the middleware (as an
     assignment of the changed list would)."""
@@ -294,26 +323,10 @@ class _LiveList(list):  # type: ignore[type-arg]
         super().__init__(items)
         self._changed = changed
 
-    def _mutator(name: str) -> Any:  # type: ignore[misc]
-        method = getattr(list, name)
-
-        @functools.wraps(method)
-        def wrapper(self: _LiveList, *args: Any, **kwargs: Any) -> Any:
-            before = list(self)
-            out = method(self, *args, **kwargs)
-            try:
-                self._changed(self)
-            except BaseException:
-                list.__init__(self, before)  # refused: the list is left as it was
-                raise
-            return self if name == "__iadd__" else out
-
-        return wrapper
-
     for _name in ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "__setitem__",
                   "__delitem__", "__iadd__", "__imul__"):
-        locals()[_name] = _mutator(_name)
-    del _name, _mutator
+        locals()[_name] = _live_mutator(list, _name, _restore_list)
+    del _name
 
     def __reduce__(self) -> Any:
         return (list, (list(self),))
@@ -346,26 +359,9 @@ class _LiveDict(dict):  # type: ignore[type-arg]
         super().__init__(items)
         self._changed = changed
 
-    def _mutator(name: str) -> Any:  # type: ignore[misc]
-        method = getattr(dict, name)
-
-        @functools.wraps(method)
-        def wrapper(self: _LiveDict, *args: Any, **kwargs: Any) -> Any:
-            before = dict(self)
-            out = method(self, *args, **kwargs)
-            try:
-                self._changed(self)
-            except BaseException:
-                dict.clear(self)
-                dict.update(self, before)  # refused: the dict is left as it was
-                raise
-            return self if name == "__ior__" else out
-
-        return wrapper
-
     for _name in ("__setitem__", "__delitem__", "update", "pop", "popitem", "clear", "setdefault", "__ior__"):
-        locals()[_name] = _mutator(_name)
-    del _name, _mutator
+        locals()[_name] = _live_mutator(dict, _name, _restore_dict)
+    del _name
 
     def __reduce__(self) -> Any:
         return (dict, (dict(self),))
