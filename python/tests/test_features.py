@@ -336,6 +336,16 @@ def test_hanging_predicate_is_denied_within_the_timeout(backend: str) -> None:
     assert calls == ["https://slow.example"] * 2
 
 
+def test_origin_check_timeout_zero_means_no_limit() -> None:
+    async def slow(origin: str) -> bool:
+        await asyncio.sleep(0.05)
+        return origin == "https://slow.example"
+
+    mw = CORSMiddleware(trivial_app(), origin_predicate=slow, origin_check_timeout=0)
+    assert acao(call(mw, "GET", [("origin", "https://slow.example")])) == b"https://slow.example"
+    assert acao(call(mw, "GET", [("origin", "https://other.example")])) is None
+
+
 def test_origin_check_timeout_is_validated_by_the_engine() -> None:
     with pytest.raises(CORSConfigError) as info:
         CORSMiddleware(trivial_app(), origin_predicate=lambda o: True, origin_check_timeout=-1)

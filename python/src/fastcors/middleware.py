@@ -237,7 +237,9 @@ def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 async def _bounded(answer: Awaitable[Any], timeout: float) -> Any:
     """Awaits ``answer`` for at most ``timeout`` seconds (``TimeoutError``
     past it), on asyncio and trio alike (anyio), or on asyncio alone when
-    anyio is not installed."""
+    anyio is not installed. ``0`` means no limit, as in the engine."""
+    if timeout <= 0:
+        return await answer
     if anyio is not None:
         with anyio.fail_after(timeout):
             return await answer
