@@ -32,6 +32,9 @@ pub struct Engine {
     starlette: bool,
     out: Responder,
     warnings: Vec<WarningTuple>,
+    /// Starlette's attributes, made from the configuration when it was
+    /// parsed (the engine does not keep the configuration).
+    attributes: Py<PyDict>,
 }
 
 /// A host-side predicate's answer: `None` means it failed.
@@ -77,18 +80,20 @@ impl Engine {
         config_json: &str,
         predicate: Option<Py<PyAny>>,
         external: bool,
-    ) -> PyResult<Cors> {
+    ) -> PyResult<(Cors, Py<PyDict>)> {
         let cfg =
             Config::from_json_str(config_json).map_err(|e| config_errors_to_py(py, e.errors()))?;
+        let attributes = attributes_dict(py, &fastcors_core::starlette_attributes(&cfg))?;
         let mut builder = CorsBuilder::from_config(cfg);
         if external {
             builder = builder.origin_predicate(OriginPredicate::External);
         } else if let Some(pred) = predicate {
             builder = builder.origin_predicate(sync_predicate(pred));
         }
-        builder
+        let cors = builder
             .build()
-            .map_err(|e| config_errors_to_py(py, e.errors()))
+            .map_err(|e| config_errors_to_py(py, e.errors()))?;
+        Ok((cors, attributes))
     }
 
     /// Evaluates an `http` scope, resuming with `answer` when given.
@@ -157,13 +162,14 @@ impl Engine {
         log: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         guard(|| {
-            let cors = Engine::build(py, config_json, predicate, external)?;
+            let (cors, attributes) = Engine::build(py, config_json, predicate, external)?;
             let shared = Shared::new(py, &cors)?;
             Ok(Engine {
                 starlette: cors.preset() == Preset::Starlette,
                 warnings: warning_tuples(&cors),
                 out: Responder::new(shared, always_wrap, log),
                 cors,
+                attributes,
             })
         })
     }
@@ -282,10 +288,7 @@ impl Engine {
     /// seconds (`origin_check_timeout`, validated by the engine).
     #[getter]
     fn origin_check_timeout(&self) -> f64 {
-        self.cors
-            .config()
-            .origin_check_timeout
-            .unwrap_or(fastcors_core::defaults::ORIGIN_CHECK_TIMEOUT_SECS)
+        self.cors.origin_check_timeout().as_secs_f64()
     }
 
     /// `"starlette"` or `"standard"`.
@@ -304,24 +307,7 @@ impl Engine {
     /// (`simple_headers` and `preflight_headers` as ordered pairs).
     #[getter]
     fn starlette_attributes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        guard(|| {
-            let a = self.cors.starlette_attributes();
-            let d = PyDict::new(py);
-            d.set_item("allow_origins", PyList::new(py, &a.allow_origins)?)?;
-            d.set_item("allow_methods", PyList::new(py, &a.allow_methods)?)?;
-            d.set_item("allow_headers", PyList::new(py, &a.allow_headers)?)?;
-            d.set_item("allow_all_origins", a.allow_all_origins)?;
-            d.set_item("allow_all_headers", a.allow_all_headers)?;
-            d.set_item("allow_credentials", a.allow_credentials)?;
-            d.set_item(
-                "preflight_explicit_allow_origin",
-                a.preflight_explicit_allow_origin,
-            )?;
-            d.set_item("allow_private_network", a.allow_private_network)?;
-            d.set_item("simple_headers", PyList::new(py, &a.simple_headers)?)?;
-            d.set_item("preflight_headers", PyList::new(py, &a.preflight_headers)?)?;
-            Ok(d)
-        })
+        self.attributes.bind(py).copy()
     }
 
     // Runtime updates of the global origins and patterns.
@@ -384,4 +370,24 @@ impl Engine {
     fn patterns_list(&self) -> PyResult<Vec<String>> {
         guard(|| Ok(self.cors.origins().patterns()))
     }
+}
+
+/// Starlette's attributes as a dict (`simple_headers` and
+/// `preflight_headers` as ordered pairs).
+fn attributes_dict(py: Python<'_>, a: &fastcors_core::StarletteAttributes) -> PyResult<Py<PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("allow_origins", PyList::new(py, &a.allow_origins)?)?;
+    d.set_item("allow_methods", PyList::new(py, &a.allow_methods)?)?;
+    d.set_item("allow_headers", PyList::new(py, &a.allow_headers)?)?;
+    d.set_item("allow_all_origins", a.allow_all_origins)?;
+    d.set_item("allow_all_headers", a.allow_all_headers)?;
+    d.set_item("allow_credentials", a.allow_credentials)?;
+    d.set_item(
+        "preflight_explicit_allow_origin",
+        a.preflight_explicit_allow_origin,
+    )?;
+    d.set_item("allow_private_network", a.allow_private_network)?;
+    d.set_item("simple_headers", PyList::new(py, &a.simple_headers)?)?;
+    d.set_item("preflight_headers", PyList::new(py, &a.preflight_headers)?)?;
+    Ok(d.unbind())
 }

@@ -160,25 +160,6 @@ fn _set_header<'py>(
     })
 }
 
-/// Starlette's `SAFELISTED_HEADERS`: what Starlette's preflight lists in
-/// `Access-Control-Allow-Headers` when `allow_headers` is empty.
-fn starlette_safelisted_headers() -> Vec<String> {
-    let cfg = fastcors_core::Config {
-        preset: fastcors_core::Preset::Starlette,
-        ..fastcors_core::Config::default()
-    };
-    let attrs = fastcors_core::Cors::from_config(&cfg).map(|c| c.starlette_attributes());
-    attrs
-        .ok()
-        .and_then(|a| {
-            a.preflight_headers
-                .into_iter()
-                .find(|(k, _)| k == "Access-Control-Allow-Headers")
-        })
-        .map(|(_, v)| v.split(", ").map(str::to_string).collect())
-        .unwrap_or_default()
-}
-
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -202,7 +183,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add(
         "STARLETTE_SAFELISTED_HEADERS",
-        PyTuple::new(py, starlette_safelisted_headers())?,
+        PyTuple::new(py, fastcors_core::starlette_safelisted_headers())?,
     )?;
     Ok(())
 }

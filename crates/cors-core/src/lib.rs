@@ -71,7 +71,10 @@ pub use decision::{
     Preflight, Reason, Reasons, Reject, VaryMode, VaryUpdate,
 };
 pub use dynamic::{DynamicOrigins, OriginCheckFuture, OriginPredicate, PredicateFuture};
-pub use engine::{starlette_all_methods, Behavior, Cors, PreflightProcedure, StarletteAttributes};
+pub use engine::{
+    starlette_all_methods, starlette_attributes, starlette_safelisted_headers, Behavior, Cors,
+    PreflightProcedure, StarletteAttributes,
+};
 pub use error::{ConfigError, ConfigErrorKind, ConfigErrors, Warning, WarningKind};
 pub use explain::Explanation;
 pub use index::{build_fst, FstOrigins, MatchedBy, OriginMatch};

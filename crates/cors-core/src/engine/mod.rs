@@ -19,7 +19,10 @@ use crate::index::{FstOrigins, MatchedBy, StaticIndex};
 use crate::request::RequestView;
 use crate::value::PolicyValue;
 
-pub use compile::starlette::{all_methods as starlette_all_methods, StarletteAttributes};
+pub use compile::starlette::{
+    all_methods as starlette_all_methods, attributes as starlette_attributes,
+    safelisted_headers as starlette_safelisted_headers, StarletteAttributes,
+};
 pub use plan::{Behavior, PreflightProcedure};
 
 /// A compiled configuration. Read-only once built, except the global
@@ -39,8 +42,8 @@ pub(crate) struct Engine {
     fst: Option<FstOrigins>,
     dynamic: Option<DynamicCheck>,
     warnings: Vec<Warning>,
-    /// The configuration it was compiled from, for introspection.
-    config: Config,
+    /// How long a host may wait for an async origin predicate.
+    origin_check_timeout: Duration,
 }
 
 impl Engine {
@@ -54,9 +57,6 @@ struct DynamicCheck {
     predicate: OriginPredicate,
     /// An optimisation only: every decision is right without it.
     cache: PredicateCache,
-    /// How long an async predicate may take (feature `tokio`).
-    #[cfg_attr(not(feature = "tokio"), allow(dead_code))]
-    timeout: Duration,
 }
 
 /// A built CORS engine. Cheap to clone (one reference count), `Send + Sync`.
@@ -207,16 +207,10 @@ impl Cors {
         &self.inner.global
     }
 
-    /// The configuration the engine was built from.
-    pub fn config(&self) -> &Config {
-        &self.inner.config
-    }
-
-    /// Starlette's public attributes for this configuration, as Starlette
-    /// 1.10.0 computes them from the same arguments (see
-    /// [`StarletteAttributes`]).
-    pub fn starlette_attributes(&self) -> StarletteAttributes {
-        compile::starlette::attributes(&self.inner.config)
+    /// How long a host may wait for an async origin predicate
+    /// (`origin_check_timeout`; zero: no limit).
+    pub fn origin_check_timeout(&self) -> Duration {
+        self.inner.origin_check_timeout
     }
 
     /// Every policy value a decision can carry, in [`PolicyValue::id`]

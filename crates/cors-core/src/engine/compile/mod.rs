@@ -97,7 +97,10 @@ pub(crate) fn compile(
         fst,
         dynamic: predicate.map(|predicate| dynamic_check(cfg, predicate)),
         warnings: p.warnings,
-        config: cfg.clone(),
+        origin_check_timeout: seconds(
+            cfg.origin_check_timeout,
+            defaults::ORIGIN_CHECK_TIMEOUT_SECS,
+        ),
     })
 }
 
@@ -196,24 +199,22 @@ fn compile_policies(
     Ok((policies, table.values))
 }
 
-/// The dynamic predicate with its answer cache and time limit.
+/// Seconds as a duration; zero for zero, negative or non-finite values.
+fn seconds(v: Option<f64>, default: f64) -> Duration {
+    let v = v.unwrap_or(default);
+    if v.is_finite() && v > 0.0 {
+        Duration::from_secs_f64(v.min(defaults::MAX_DURATION_SECS))
+    } else {
+        Duration::ZERO
+    }
+}
+
+/// The dynamic predicate with its answer cache.
 fn dynamic_check(cfg: &Config, predicate: OriginPredicate) -> DynamicCheck {
-    let secs = |v: Option<f64>, default: f64| {
-        let v = v.unwrap_or(default);
-        if v.is_finite() && v > 0.0 {
-            Duration::from_secs_f64(v.min(defaults::MAX_DURATION_SECS))
-        } else {
-            Duration::ZERO
-        }
-    };
-    let ttl = secs(cfg.origin_cache_ttl, defaults::ORIGIN_CACHE_TTL_SECS);
+    let ttl = seconds(cfg.origin_cache_ttl, defaults::ORIGIN_CACHE_TTL_SECS);
     let size = cfg.origin_cache_size.unwrap_or(defaults::ORIGIN_CACHE_SIZE);
     DynamicCheck {
         predicate,
         cache: PredicateCache::new(ttl, size),
-        timeout: secs(
-            cfg.origin_check_timeout,
-            defaults::ORIGIN_CHECK_TIMEOUT_SECS,
-        ),
     }
 }

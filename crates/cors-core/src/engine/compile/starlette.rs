@@ -40,8 +40,15 @@ pub fn all_methods() -> &'static [&'static str] {
     &STARLETTE_ALL_METHODS
 }
 
-/// The attributes of `cfg`.
-pub(crate) fn attributes(cfg: &Config) -> StarletteAttributes {
+/// Starlette's `SAFELISTED_HEADERS`, sorted.
+pub fn safelisted_headers() -> &'static [&'static str] {
+    &STARLETTE_SAFELISTED_HEADERS
+}
+
+/// Starlette's attributes for `cfg` (a pure function of the configuration:
+/// the engine does not keep the configuration, so call this where you have
+/// it).
+pub fn attributes(cfg: &Config) -> StarletteAttributes {
     let to = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let methods = match &cfg.allow_methods {
         Some(m) if m.iter().any(|m| m == "*") => to(&STARLETTE_ALL_METHODS),

@@ -92,8 +92,8 @@ pub(crate) async fn check_origin(e: Arc<Engine>, origin: String) -> OriginCheck 
     // The timer needs a tokio runtime; outside one (another executor, a
     // test polling by hand) the check runs without a time limit.
     #[cfg(feature = "tokio")]
-    if !d.timeout.is_zero() && tokio::runtime::Handle::try_current().is_ok() {
-        return tokio::time::timeout(d.timeout, guarded)
+    if !e.origin_check_timeout.is_zero() && tokio::runtime::Handle::try_current().is_ok() {
+        return tokio::time::timeout(e.origin_check_timeout, guarded)
             .await
             .unwrap_or(OriginCheck::Failed);
     }
